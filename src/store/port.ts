@@ -1,0 +1,119 @@
+/**
+ * The event store port. Shaped after the KurrentDB client so that both adapters stay thin:
+ * streams with 0-based revisions, a global order with a dense 0-based `index`, and an opaque
+ * store `position`. Revisions, indexes and positions are bigint inside; the HTTP edge converts.
+ */
+
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface EventMetadata {
+  actor: string;
+  correlationId: string;
+  causationId?: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+}
+
+/** What a caller appends. The store adds stream, revision, recordedAt, index and position. */
+export interface NewEvent {
+  /** Lowercase UUID. Appending an id that is already stored returns the original result. */
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface StoredEvent extends NewEvent {
+  stream: string;
+  revision: bigint;
+  /** `YYYY-MM-DDTHH:mm:ss.sssZ`, set by the store, never decreasing along the log. */
+  recordedAt: string;
+  /** 0-based place in global order, dense. */
+  index: bigint;
+  /** The store's own global position; opaque outside the adapter. */
+  position: bigint;
+  /** The RFC 9162 leaf hash the store kept when it wrote the event, where the store keeps one. */
+  leafHash?: Buffer;
+}
+
+export interface AppendOptions {
+  expected?: ExpectedRevision;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream. */
+  nextRevision: bigint;
+  /** Index and position of the last event appended. */
+  index: bigint;
+  position: bigint;
+  /** True when every event id was already stored: nothing was written, the original result is returned. */
+  replayed: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** Revision to start at (inclusive); default: the start for forwards, the end for backwards. */
+  from?: bigint;
+  direction?: 'forwards' | 'backwards';
+  limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Index to start at (inclusive); default 0. */
+  from?: bigint;
+  limit?: number;
+}
+
+export type SubscriptionMessage =
+  | { kind: 'event'; event: StoredEvent }
+  /** Delivered once, when the history up to the store's head at that moment has been delivered. */
+  | { kind: 'caughtUp'; index: bigint };
+
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Index to start at (inclusive); default 0. */
+  from?: bigint;
+}
+
+export interface EventStore {
+  readonly kind: 'sqlite' | 'kurrentdb';
+  append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Throws StreamNotFound when the stream has no events. */
+  readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
+  /** Current revision of a stream, or undefined when it does not exist. */
+  streamRevision(stream: string): Promise<bigint | undefined>;
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Number of events in the global log (= the next index). */
+  size(): Promise<bigint>;
+  /** Catch-up subscription: history from `from`, then `caughtUp`, then live events, in order. */
+  subscribe(options?: SubscribeOptions): Subscription;
+  /** Cheap reachability check for /health. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class WrongExpectedVersion extends Error {
+  override readonly name = 'WrongExpectedVersion';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's current revision, or 'no_stream'. */
+    readonly actual: bigint | 'no_stream',
+  ) {
+    super(`stream ${stream}: expected ${String(expected)}, actual ${String(actual)}`);
+  }
+}
+
+export class StreamNotFound extends Error {
+  override readonly name = 'StreamNotFound';
+  constructor(readonly stream: string) {
+    super(`stream ${stream} not found`);
+  }
+}
+
+export class StoreUnavailable extends Error {
+  override readonly name = 'StoreUnavailable';
+}
