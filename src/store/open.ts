@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from './port.ts';
+import { openSqliteStore } from './sqlite/sqlite-store.ts';
+
+export interface StoreConfig {
+  kind: 'sqlite' | 'kurrentdb';
+  dataDir: string;
+  kurrentdbUrl?: string;
+}
+
+const DEFAULT_KURRENTDB_URL = 'kurrentdb://127.0.0.1:2113?tls=false';
+
+interface KurrentModule {
+  openKurrentStore(url: string): Promise<EventStore>;
+}
+
+export async function openStore(cfg: StoreConfig): Promise<EventStore> {
+  switch (cfg.kind) {
+    case 'sqlite': {
+      mkdirSync(cfg.dataDir, { recursive: true });
+      return openSqliteStore({ file: join(cfg.dataDir, 'events.sqlite3') });
+    }
+    case 'kurrentdb': {
+      // Loaded only when chosen, so a SQLite deployment never loads the gRPC client; the
+      // specifier is a variable so the type check does not depend on the adapter's file.
+      const specifier = new URL('./kurrentdb/kurrentdb-store.ts', import.meta.url).href;
+      const m = (await import(specifier)) as KurrentModule;
+      return m.openKurrentStore(cfg.kurrentdbUrl ?? DEFAULT_KURRENTDB_URL);
+    }
+  }
+}

@@ -1,0 +1,330 @@
+import Database from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
+import { eventLeafHash } from '../../log/leaf.ts';
+import {
+  StoreUnavailable, StreamNotFound, WrongExpectedVersion,
+  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent,
+  type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
+} from '../port.ts';
+import { migrate } from './migrations.ts';
+import { LiveSignal, subscription } from './subscription.ts';
+
+export interface SqliteStoreOptions {
+  file: string;
+  /** FULL (default) fsyncs the WAL at every commit; NORMAL may lose the last commits on power loss. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often a live subscriber looks for events written by other processes. */
+  pollMs?: number;
+  /** Clock for recordedAt, in ms since the epoch; tests turn it back. */
+  now?: () => number;
+  /** How long a write waits for another process's write lock before giving up. */
+  busyTimeoutMs?: number;
+}
+
+export interface SqliteSettings {
+  journalMode: string;
+  /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+  synchronous: number;
+  busyTimeoutMs: number;
+}
+
+interface EventRow {
+  idx: number;
+  stream: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  recorded_at: string;
+  data: string;
+  metadata: string;
+  leaf_hash: Buffer;
+}
+
+/** One append, serialised and checked before any transaction starts. */
+interface AppendRequest {
+  stream: string;
+  expected: ExpectedRevision;
+  events: PreparedEvent[];
+}
+
+interface PreparedEvent {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata;
+  dataText: string;
+  metadataText: string;
+}
+
+const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Larger than any revision SQLite can hold: "from the end" for backwards reads. */
+const MAX_INT64 = 9223372036854775807n;
+const SUBSCRIPTION_BATCH = 500;
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  const db = new Database(opts.file);
+  try {
+    // Set first, so that the pragmas and migrations below already wait for another process's lock.
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
+    // WAL: readers never block the writer nor each other, and a commit is one sequential write.
+    db.pragma('journal_mode = WAL');
+    // FULL fsyncs the WAL on every commit, so an append we acknowledged survives power loss;
+    // NORMAL only guarantees the database is not corrupted, and may lose the last commits.
+    db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new SqliteStore(db, opts.pollMs ?? 50, opts.now ?? Date.now);
+}
+
+export class SqliteStore implements EventStore {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #pollMs: number;
+  readonly #now: () => number;
+  readonly #signal = new LiveSignal();
+  readonly #subscriptions = new Set<Subscription>();
+  #closed = false;
+
+  readonly #byEventId: Statement<[string], Pick<EventRow, 'idx' | 'stream' | 'revision'>>;
+  readonly #streamHead: Statement<[string], Pick<EventRow, 'idx' | 'revision'>>;
+  readonly #logHead: Statement<[], Pick<EventRow, 'idx' | 'recorded_at'>>;
+  readonly #insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer]>;
+  readonly #readForwards: Statement<[string, bigint, number], EventRow>;
+  readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
+  readonly #readAll: Statement<[bigint, number], EventRow>;
+  readonly #appendTx: (requests: AppendRequest[]) => AppendResult[];
+
+  /** Use openSqliteStore. */
+  constructor(db: Database.Database, pollMs: number, now: () => number) {
+    this.#db = db;
+    this.#pollMs = pollMs;
+    this.#now = now;
+    this.#byEventId = db.prepare('SELECT idx, stream, revision FROM events WHERE event_id = ?');
+    this.#streamHead = db.prepare('SELECT idx, revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
+    this.#logHead = db.prepare('SELECT idx, recorded_at FROM events ORDER BY idx DESC LIMIT 1');
+    this.#insert = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // LIMIT -1 is SQLite's "no limit".
+    this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
+    this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
+    this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    // Takes a list so that group commit (several queued appends in one fsync) only has to queue
+    // requests; each request is fully checked before it writes, so a later one failing must then
+    // be isolated with a SAVEPOINT rather than abort the ones before it.
+    const tx = db.transaction((requests: AppendRequest[]) => requests.map((r) => this.#appendInTx(r)));
+    this.#appendTx = (requests) => tx.immediate(requests);
+  }
+
+  async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const request = prepareRequest(stream, events, options.expected ?? 'any');
+    let result: AppendResult | undefined;
+    try {
+      [result] = this.#appendTx([request]);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (result === undefined) throw new Error('append produced no result');
+    if (!result.replayed && events.length > 0) this.#signal.notify();
+    return result;
+  }
+
+  #appendInTx(r: AppendRequest): AppendResult {
+    const first = r.events[0];
+    if (first === undefined) {
+      const head = this.#streamHead.get(r.stream);
+      checkExpected(r.stream, r.expected, head === undefined ? undefined : BigInt(head.revision));
+      // Nothing is written; the answer describes the stream as it stands (-1 when it has no events),
+      // so read-your-writes waits for nothing new.
+      const idx = head === undefined ? -1n : BigInt(head.idx);
+      return { nextRevision: head === undefined ? -1n : BigInt(head.revision), index: idx, position: idx, replayed: false };
+    }
+    if (this.#byEventId.get(first.eventId) !== undefined) return this.#replay(r);
+
+    const head = this.#streamHead.get(r.stream);
+    const current = head === undefined ? undefined : BigInt(head.revision);
+    checkExpected(r.stream, r.expected, current);
+
+    const last = this.#logHead.get();
+    let idx = last === undefined ? 0 : last.idx + 1;
+    let revision = current === undefined ? 0 : Number(current) + 1;
+    // Read inside the write lock, so recordedAt never decreases along the log even when the
+    // clock steps back or another process with a different clock wrote the previous event.
+    const recordedAt = new Date(Math.max(this.#now(), last === undefined ? 0 : Date.parse(last.recorded_at))).toISOString();
+
+    for (const e of r.events) {
+      const leafHash = eventLeafHash({
+        index: BigInt(idx), stream: r.stream, revision: BigInt(revision), eventId: e.eventId, type: e.type,
+        schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata,
+      });
+      try {
+        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash);
+      } catch (err) {
+        if (isUniqueEventIdViolation(err)) {
+          throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
+        }
+        throw err;
+      }
+      idx += 1;
+      revision += 1;
+    }
+    const lastIdx = BigInt(idx - 1);
+    return { nextRevision: BigInt(revision - 1), index: lastIdx, position: lastIdx, replayed: false };
+  }
+
+  /** The batch's first id is stored: answer what the original append answered, write nothing. */
+  #replay(r: AppendRequest): AppendResult {
+    let last: Pick<EventRow, 'idx' | 'stream' | 'revision'> | undefined;
+    for (const e of r.events) {
+      const row = this.#byEventId.get(e.eventId);
+      if (row === undefined) {
+        throw new Error(`append to ${r.stream}: only part of the batch is stored (event ${e.eventId} is not); a batch is replayed whole or not at all`);
+      }
+      if (row.stream !== r.stream) {
+        throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored in stream ${row.stream}`);
+      }
+      last = row;
+    }
+    if (last === undefined) throw new Error('replay of an empty batch');
+    const idx = BigInt(last.idx);
+    return { nextRevision: BigInt(last.revision), index: idx, position: idx, replayed: true };
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const limit = sqlLimit(options.limit);
+    const rows = options.direction === 'backwards'
+      ? this.#readBackwards.all(stream, options.from ?? MAX_INT64, limit)
+      : this.#readForwards.all(stream, options.from ?? 0n, limit);
+    if (rows.length === 0 && this.#streamHead.get(stream) === undefined) throw new StreamNotFound(stream);
+    return rows.map(toStoredEvent);
+  }
+
+  async streamRevision(stream: string): Promise<bigint | undefined> {
+    const head = this.#streamHead.get(stream);
+    return head === undefined ? undefined : BigInt(head.revision);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    return this.#readAll.all(options.from ?? 0n, sqlLimit(options.limit)).map(toStoredEvent);
+  }
+
+  async size(): Promise<bigint> {
+    return this.#size();
+  }
+
+  #size(): bigint {
+    const head = this.#logHead.get();
+    return head === undefined ? 0n : BigInt(head.idx) + 1n;
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    if (this.#closed) throw new StoreUnavailable('store is closed');
+    const sub = subscription({
+      from: options.from ?? 0n,
+      readBatch: (from) => this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
+      size: () => this.#size(),
+      signal: this.#signal,
+      pollMs: this.#pollMs,
+      onClose: () => { this.#subscriptions.delete(sub); },
+    });
+    this.#subscriptions.add(sub);
+    return sub;
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      this.#db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Connection settings, for tests and diagnostics. */
+  settings(): SqliteSettings {
+    return {
+      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.#db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.#db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Subscriptions first: a pending next() must resolve done, not read from a closed handle.
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    this.#db.close();
+  }
+}
+
+function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendRequest {
+  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
+  if (typeof expected === 'bigint' && expected < 0n) throw new RangeError(`expected revision ${expected} is negative`);
+  const seen = new Set<string>();
+  const prepared = events.map((e): PreparedEvent => {
+    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
+    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
+    seen.add(e.eventId);
+    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
+    const dataText = JSON.stringify(e.data);
+    const metadataText = JSON.stringify(e.metadata);
+    if (dataText === undefined || metadataText === undefined) throw new TypeError(`event ${e.eventId}: data and metadata must be JSON`);
+    // The leaf commits to what a reader will parse back, not to the caller's object: JSON drops
+    // undefined members and turns Dates into strings, and a hash over the original would not verify.
+    return {
+      eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
+      data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
+      dataText, metadataText,
+    };
+  });
+  return { stream, expected, events: prepared };
+}
+
+function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | undefined): void {
+  const ok = expected === 'any'
+    || (expected === 'no_stream' && current === undefined)
+    || (expected === 'stream_exists' && current !== undefined)
+    || (typeof expected === 'bigint' && current === expected);
+  if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
+}
+
+function sqlLimit(limit: number | undefined): number {
+  if (limit === undefined) return -1;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
+  return limit;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  const idx = BigInt(row.idx);
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as EventMetadata,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    recordedAt: row.recorded_at,
+    index: idx,
+    position: idx,
+    leafHash: row.leaf_hash,
+  };
+}
+
+function isUniqueEventIdViolation(err: unknown): boolean {
+  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('events.event_id');
+}
+
+/** Lock timeouts, a full disk and I/O errors are the store being unavailable, not a caller bug. */
+function unavailable(err: unknown): unknown {
+  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(err.code)) {
+    return new StoreUnavailable(err.message, { cause: err });
+  }
+  return err;
+}
