@@ -1,0 +1,220 @@
+import type { z } from 'zod';
+import { checkClaimValue } from './claim-values.ts';
+import { compact, type IncidentCommand } from './commands.ts';
+import { fail, type FieldProblem } from './errors.ts';
+import type { IncidentEvent, IncidentFields } from './events.ts';
+import { valueIdentity, type ClaimValue, type PredicateName, type Qualifiers } from './predicates.ts';
+import { statedInstant, type Citation, type Rank } from './values.ts';
+
+/** A claim as it stands now: its latest layer (the statement, its latest revision, as fixed by errata). */
+export interface ClaimState {
+  claimId: string;
+  predicate: PredicateName;
+  qualifiers: Qualifiers;
+  value: ClaimValue;
+  sourceId: string;
+  statedAt: string;
+  citation?: Citation;
+  retracted: boolean;
+  voided: boolean;
+  rank: z.infer<typeof Rank>;
+  revisionCount: number;
+}
+
+export interface IncidentState {
+  exists: boolean;
+  incidentId: string;
+  fields?: IncidentFields;
+  claims: Map<string, ClaimState>;
+}
+
+/** What `decide` needs to know beyond the incident's own stream; answered by the caller, so decide stays pure. */
+export interface DecideContext {
+  sourceExists(sourceId: string): boolean;
+}
+
+export function initialIncidentState(): IncidentState {
+  return { exists: false, incidentId: '', claims: new Map() };
+}
+
+export function evolveIncident(state: IncidentState, event: IncidentEvent): IncidentState {
+  switch (event.type) {
+    case 'IncidentRegistered': {
+      const { incidentId, ...fields } = event.data;
+      return { ...state, exists: true, incidentId, fields };
+    }
+    case 'IncidentAmended': {
+      if (state.fields === undefined) return state;
+      return { ...state, fields: { ...state.fields, ...compact(event.data.changes) } };
+    }
+    case 'ClaimRecorded': {
+      const d = event.data;
+      const claim: ClaimState = {
+        claimId: d.claimId,
+        predicate: d.predicate,
+        qualifiers: d.qualifiers ?? {},
+        value: d.value,
+        sourceId: d.sourceId,
+        statedAt: d.statedAt,
+        ...(d.citation !== undefined ? { citation: d.citation } : {}),
+        retracted: false,
+        voided: false,
+        rank: 'normal',
+        revisionCount: 0,
+      };
+      return { ...state, claims: new Map(state.claims).set(d.claimId, claim) };
+    }
+    case 'ClaimRevised': {
+      const d = event.data;
+      // The citation belongs to the layer: a revision without one does not inherit the old quote.
+      return withClaim(state, d.claimId, ({ citation: _previous, ...c }) => ({
+        ...c,
+        value: d.value,
+        statedAt: d.statedAt,
+        ...(d.citation !== undefined ? { citation: d.citation } : {}),
+        revisionCount: c.revisionCount + 1,
+      }));
+    }
+    case 'ClaimRetracted':
+      return withClaim(state, event.data.claimId, (c) => ({ ...c, retracted: true }));
+    case 'ClaimCorrected': {
+      const d = event.data;
+      return withClaim(state, d.claimId, (c) => ({
+        ...c,
+        ...compact(d.changes),
+        retracted: d.restore === true ? false : c.retracted,
+        voided: c.voided || d.reason === 'wrong-incident',
+      }));
+    }
+    case 'ClaimRanked':
+      return withClaim(state, event.data.claimId, (c) => ({ ...c, rank: event.data.rank }));
+    default:
+      return unreachable(event);
+  }
+}
+
+/** A copy with one claim replaced; an event about an unknown claim cannot come out of `decide` and is ignored. */
+function withClaim(state: IncidentState, claimId: string, update: (claim: ClaimState) => ClaimState): IncidentState {
+  const claim = state.claims.get(claimId);
+  if (claim === undefined) return state;
+  return { ...state, claims: new Map(state.claims).set(claimId, update(claim)) };
+}
+
+export function decideIncident(cmd: IncidentCommand, state: IncidentState, ctx: DecideContext): IncidentEvent[] {
+  if (cmd.type === 'RegisterIncident') {
+    if (state.exists) fail('incident-exists', `incident '${cmd.incidentId}' is already registered`, { incidentId: cmd.incidentId });
+    const { type: _type, ...data } = cmd;
+    return [{ type: 'IncidentRegistered', data: compact(data) }];
+  }
+  if (!state.exists) fail('incident-not-found', `incident '${cmd.incidentId}' does not exist`, { incidentId: cmd.incidentId });
+
+  switch (cmd.type) {
+    case 'AmendIncident': {
+      const changes = compact(cmd.changes);
+      if (Object.keys(changes).length === 0) fail('empty-changes', 'an amendment needs at least one changed field');
+      return [{ type: 'IncidentAmended', data: { changes, reason: cmd.reason } }];
+    }
+
+    case 'RecordClaim': {
+      const { type: _type, incidentId: _incidentId, ...data } = cmd;
+      if (state.claims.has(cmd.claimId)) fail('claim-exists', `claim '${cmd.claimId}' is already used in this incident`, { claimId: cmd.claimId });
+      invalidIf(checkClaimValue(cmd.predicate, cmd.qualifiers, cmd.value), `the value does not fit predicate '${cmd.predicate}'`);
+      if (!ctx.sourceExists(cmd.sourceId)) fail('unknown-source', `source '${cmd.sourceId}' is not registered`, { sourceId: cmd.sourceId });
+      return [{ type: 'ClaimRecorded', data: compact(data) }];
+    }
+
+    case 'ReviseClaim': {
+      const { type: _type, incidentId: _incidentId, ...data } = cmd;
+      const claim = openClaim(state, cmd.claimId);
+      invalidIf(checkClaimValue(claim.predicate, claim.qualifiers, cmd.value), `the value does not fit predicate '${claim.predicate}'`);
+      const before = valueIdentity(claim.predicate, claim.value);
+      const after = valueIdentity(claim.predicate, cmd.value);
+      if (before !== after) {
+        // Multi-valued facts resolve per actor or name: another actor is another claim, not a revision.
+        fail('revision-changes-identity', `a revision of a '${claim.predicate}' claim must keep its ${claim.predicate === 'responsibility' ? 'actor' : 'name'}`, {
+          claimId: cmd.claimId, errors: [{ path: '/value', message: `must keep ${before === undefined ? 'the same kind of value' : `'${before}'`}` }],
+        });
+      }
+      if (certainlyBefore(cmd.statedAt, claim.statedAt)) {
+        fail('revision-before-statement', `the revision is stated before the claim's current statement (${claim.statedAt})`, {
+          claimId: cmd.claimId, currentStatedAt: claim.statedAt, errors: [{ path: '/statedAt', message: `must not be before ${claim.statedAt}` }],
+        });
+      }
+      return [{ type: 'ClaimRevised', data: compact(data) }];
+    }
+
+    case 'RetractClaim': {
+      const { type: _type, incidentId: _incidentId, ...data } = cmd;
+      openClaim(state, cmd.claimId);
+      return [{ type: 'ClaimRetracted', data: compact(data) }];
+    }
+
+    case 'CorrectClaim': {
+      const claim = existingClaim(state, cmd.claimId);
+      if (claim.voided) fail('claim-voided', `claim '${cmd.claimId}' was voided by an erratum`, { claimId: cmd.claimId });
+      const changes = compact(cmd.changes);
+      const restore = cmd.restore === true;
+      // Voiding is itself the change a 'wrong-incident' erratum makes, so it needs no field changes and
+      // may void a retracted claim too (it does not belong to this incident either way).
+      const voids = cmd.reason === 'wrong-incident';
+      if (Object.keys(changes).length === 0 && !restore && !voids) {
+        fail('empty-changes', 'an erratum needs at least one change, restore: true, or reason wrong-incident');
+      }
+      if (restore && !claim.retracted) fail('claim-not-retracted', `claim '${cmd.claimId}' is not retracted`, { claimId: cmd.claimId });
+      if (claim.retracted && !restore && !voids) fail('claim-retracted', `claim '${cmd.claimId}' was retracted by its source`, { claimId: cmd.claimId });
+      if (changes.value !== undefined || changes.qualifiers !== undefined) {
+        const problems = checkClaimValue(claim.predicate, changes.qualifiers ?? claim.qualifiers, changes.value ?? claim.value);
+        invalidIf(problems.map((p) => ({ ...p, path: `/changes${p.path}` })), `the corrected value does not fit predicate '${claim.predicate}'`);
+      }
+      if (changes.sourceId !== undefined && !ctx.sourceExists(changes.sourceId)) {
+        fail('unknown-source', `source '${changes.sourceId}' is not registered`, { sourceId: changes.sourceId });
+      }
+      return [{
+        type: 'ClaimCorrected',
+        data: compact({ claimId: cmd.claimId, changes, restore: restore ? true : undefined, reason: cmd.reason, note: cmd.note }),
+      }];
+    }
+
+    case 'RankClaim': {
+      // Ranking is our judgement and stays possible on retracted and voided claims alike.
+      const { type: _type, incidentId: _incidentId, ...data } = cmd;
+      existingClaim(state, cmd.claimId);
+      return [{ type: 'ClaimRanked', data: compact(data) }];
+    }
+
+    default:
+      return unreachable(cmd);
+  }
+}
+
+function existingClaim(state: IncidentState, claimId: string): ClaimState {
+  return state.claims.get(claimId) ?? fail('claim-not-found', `claim '${claimId}' does not exist in this incident`, { claimId });
+}
+
+/** A claim the source can still revise or retract: neither voided by us nor retracted by the source. */
+function openClaim(state: IncidentState, claimId: string): ClaimState {
+  const claim = existingClaim(state, claimId);
+  if (claim.voided) fail('claim-voided', `claim '${claimId}' was voided by an erratum`, { claimId });
+  if (claim.retracted) fail('claim-retracted', `claim '${claimId}' was retracted by its source`, { claimId });
+  return claim;
+}
+
+function invalidIf(errors: FieldProblem[], message: string): void {
+  if (errors.length > 0) fail('invalid-value', message, { errors });
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A bare date covers its whole UTC day, so two statements are only known to be out of order when the
+ * later one's latest possible instant precedes the earlier one's earliest: "7 Oct" may well follow
+ * "7 Oct 09:00".
+ */
+function certainlyBefore(statedAt: string, reference: string): boolean {
+  const earliest = DAY.test(reference) ? Date.parse(`${reference}T00:00:00Z`) : Date.parse(reference);
+  return statedInstant(statedAt) < earliest;
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(x)}`);
+}
