@@ -49,3 +49,8 @@ export function fail(code: DomainErrorCode, message: string, details?: DomainErr
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
+
+/** The default of an exhaustive switch: a compile error when a case is missing, a throw if bad data slips through. */
+export function unreachable(x: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+}

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { checkClaimValue } from './claim-values.ts';
 import { compact, type IncidentCommand } from './commands.ts';
-import { fail, type FieldProblem } from './errors.ts';
+import { fail, unreachable, type FieldProblem } from './errors.ts';
 import type { IncidentEvent, IncidentFields } from './events.ts';
 import { valueIdentity, type ClaimValue, type PredicateName, type Qualifiers } from './predicates.ts';
 import { statedInstant, type Citation, type Rank } from './values.ts';
@@ -213,8 +213,4 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 function certainlyBefore(statedAt: string, reference: string): boolean {
   const earliest = DAY.test(reference) ? Date.parse(`${reference}T00:00:00Z`) : Date.parse(reference);
   return statedInstant(statedAt) < earliest;
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(x)}`);
 }

@@ -1,5 +1,5 @@
 import { compact, type SourceCommand } from './commands.ts';
-import { fail } from './errors.ts';
+import { fail, unreachable } from './errors.ts';
 import type { SourceEvent, SourceFields } from './events.ts';
 
 export interface SourceState {
@@ -42,8 +42,4 @@ export function decideSource(cmd: SourceCommand, state: SourceState): SourceEven
     default:
       return unreachable(cmd);
   }
-}
-
-function unreachable(x: never): never {
-  throw new Error(`unhandled: ${JSON.stringify(x)}`);
 }
