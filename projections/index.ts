@@ -1,0 +1,44 @@
+import type { StoredEvent } from '../src/store/port.ts';
+import { incidentView } from './incident-view.ts';
+import type { ViewState } from './incident-view.ts';
+import { provenanceHistory } from './provenance-history.ts';
+import type { HistoryState } from './provenance-history.ts';
+import type { Projection } from './projection.ts';
+import { sources } from './sources.ts';
+import type { SourcesState } from './sources.ts';
+
+export type { Projection } from './projection.ts';
+export { InvalidQuery } from './cursor.ts';
+
+/** The read models the runner folds, in this order, each event through each. */
+export const projections = [incidentView, provenanceHistory, sources] as const;
+
+/** The states of the read models, keyed by projection name. */
+export interface ReadModels {
+  'incident-view': ViewState;
+  'provenance-history': HistoryState;
+  sources: SourcesState;
+}
+
+export type AnyProjection = Projection<ViewState> | Projection<HistoryState> | Projection<SourcesState>;
+
+export function initialReadModels(): ReadModels {
+  return { 'incident-view': incidentView.initial(), 'provenance-history': provenanceHistory.initial(), sources: sources.initial() };
+}
+
+/** Folds one event into every read model. */
+export function applyAll(models: ReadModels, e: StoredEvent): ReadModels {
+  models['incident-view'] = incidentView.apply(models['incident-view'], e);
+  models['provenance-history'] = provenanceHistory.apply(models['provenance-history'], e);
+  models.sources = sources.apply(models.sources, e);
+  return models;
+}
+
+/** One string per read model: a rebuild equals the live models when these are equal. */
+export function serializeAll(models: ReadModels): Record<keyof ReadModels, string> {
+  return {
+    'incident-view': incidentView.serialize(models['incident-view']),
+    'provenance-history': provenanceHistory.serialize(models['provenance-history']),
+    sources: sources.serialize(models.sources),
+  };
+}

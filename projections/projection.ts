@@ -1,0 +1,12 @@
+import type { StoredEvent } from '../src/store/port.ts';
+
+/** A read model: a fold over the global log. `apply` may mutate its state, and returns it. */
+export interface Projection<S> {
+  readonly name: string;
+  /** Bumped when the state's shape or meaning changes, so stored snapshots of it can be discarded. */
+  readonly version: number;
+  initial(): S;
+  apply(state: S, e: StoredEvent): S;
+  /** Deterministic: the same events give the same string, whatever order Maps were filled in. */
+  serialize(state: S): string;
+}
