@@ -27,6 +27,48 @@ import {
 /** The only streams Palimpsest writes (DESIGN.md, Streams and ids). Everything else on the server is not ours. */
 export const PALIMPSEST_STREAM_PREFIXES: readonly string[] = ['incident-', 'source-'];
 
+/**
+ * Our own connection-string parameter, removed before the URL reaches the client. It widens (or
+ * narrows) the streams this instance treats as the log, e.g. for the shared contract suite, whose
+ * streams are `contract-…`. Comma-separated, each prefix ending in `-`.
+ */
+export const STREAM_PREFIXES_PARAM = 'palimpsestStreamPrefixes';
+
+export interface ParsedStoreUrl {
+  /** The connection string as the KurrentDB client takes it. */
+  clientUrl: string;
+  prefixes: readonly string[];
+}
+
+const PREFIX = /^[a-z0-9][a-z0-9-]*-$/;
+
+export function parseStoreUrl(url: string): ParsedStoreUrl {
+  const q = url.indexOf('?');
+  if (q < 0) return { clientUrl: url, prefixes: PALIMPSEST_STREAM_PREFIXES };
+  // Split by hand rather than re-serialising with URLSearchParams, which would percent-encode the
+  // client's own values (tlsCAFile=/certs/ca.crt) in ways its parser may not undo.
+  const pairs = url.slice(q + 1).split('&');
+  const mine = pairs.filter((pair) => pair.split('=')[0] === STREAM_PREFIXES_PARAM);
+  if (mine.length === 0) return { clientUrl: url, prefixes: PALIMPSEST_STREAM_PREFIXES };
+  const raw = decodeURIComponent(mine[mine.length - 1]?.slice(STREAM_PREFIXES_PARAM.length + 1) ?? '');
+  const prefixes = raw.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const bad = prefixes.find((p) => !PREFIX.test(p));
+  if (prefixes.length === 0 || bad !== undefined) {
+    throw new TypeError(`${STREAM_PREFIXES_PARAM} must be a comma-separated list of prefixes like incident-, got ${JSON.stringify(raw)}`);
+  }
+  const rest = pairs.filter((pair) => pair.split('=')[0] !== STREAM_PREFIXES_PARAM).join('&');
+  return { clientUrl: rest.length > 0 ? `${url.slice(0, q)}?${rest}` : url.slice(0, q), prefixes };
+}
+
+/** The connection string with our prefix parameter set, for callers that build one. */
+export function withStreamPrefixes(url: string, prefixes: readonly string[]): string {
+  const { clientUrl } = parseStoreUrl(url);
+  const sep = clientUrl.includes('?') ? '&' : '?';
+  const built = `${clientUrl}${sep}${STREAM_PREFIXES_PARAM}=${prefixes.join(',')}`;
+  parseStoreUrl(built);
+  return built;
+}
+
 // ---------------------------------------------------------------- expected revision
 
 export function toStreamState(expected: ExpectedRevision | undefined): AppendStreamState {
@@ -161,6 +203,13 @@ export function decodeMetadata(raw: unknown, where: string): DecodedMetadata {
     metadata[key] = value;
   }
   return { metadata, schemaVersion, recordedAt };
+}
+
+/** The recordedAt of stored metadata, or undefined when it has none of our shape (for the high-water mark only). */
+export function recordedAtOf(raw: unknown): string | undefined {
+  if (!isRecord(raw)) return undefined;
+  const { recordedAt } = raw;
+  return typeof recordedAt === 'string' && RECORDED_AT.test(recordedAt) ? recordedAt : undefined;
 }
 
 // ---------------------------------------------------------------- events out

@@ -1,0 +1,592 @@
+/**
+ * The EventStore port on KurrentDB (or EventStoreDB 20+) through @kurrent/kurrentdb-client.
+ *
+ * What KurrentDB gives directly: streams, revisions, expected-revision checks, $all order.
+ * What this adapter adds, and what each costs:
+ * - the dense `index`: KurrentDB has none, so each instance keeps an index map (LogIndex) built by
+ *   reading the Palimpsest part of $all from the start when it opens (one pass over $all) and kept
+ *   up to date by reading on from the last position before it answers anything index-related;
+ * - `recordedAt` and `schemaVersion` in the event's JSON metadata (see mapping.ts);
+ * - replay of stored event ids: answered from the index map before appending (see append).
+ *
+ * Reads whose answer must include this process's own writes use `requiresLeader: true`: a
+ * follower may not have the write yet when the leader has acknowledged it.
+ */
+import { BACKWARDS, END, FORWARDS, KurrentDBClient, START, isCommandError, ErrorType } from '@kurrent/kurrentdb-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription, Filter, Position, ReadPosition } from '@kurrent/kurrentdb-client';
+import {
+  StoreUnavailable,
+  StreamNotFound,
+  WrongExpectedVersion,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionMessage,
+} from '../port.ts';
+import { LogIndex } from './log-index.ts';
+import {
+  isPalimpsestEvent,
+  isStreamNotFound,
+  nextRecordedAt,
+  palimpsestFilter,
+  parseStoreUrl,
+  positionToBigint,
+  recordedAtOf,
+  toEventData,
+  toPortError,
+  toStoredEvent,
+  toStreamState,
+  type RecordedLike,
+} from './mapping.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Events per $all read page when paging through readAll. */
+const PAGE = 500;
+const RESUBSCRIBE_MIN_MS = 100;
+const RESUBSCRIBE_MAX_MS = 5_000;
+const PING_DEADLINE_MS = 2_000;
+
+export async function openKurrentStore(url: string): Promise<EventStore> {
+  const { clientUrl, prefixes } = parseStoreUrl(url);
+  const client = KurrentDBClient.connectionString(clientUrl);
+  const store = new KurrentStore(client, prefixes);
+  try {
+    await store.catchUp();
+  } catch (err) {
+    await client.dispose();
+    throw toPortError(err, '$all');
+  }
+  return store;
+}
+
+/** An $all event the adapter has checked is one of ours. */
+interface AllEvent extends RecordedLike {
+  position: Position;
+}
+
+class KurrentStore implements EventStore {
+  readonly kind = 'kurrentdb' as const;
+  readonly #client: KurrentDBClient;
+  readonly #prefixes: readonly string[];
+  readonly #filter: Filter;
+  readonly #index = new LogIndex();
+  readonly #subscriptions = new Set<KurrentSubscription>();
+  /**
+   * The latest recordedAt this client has written or read. Only this instance's view: two API
+   * instances whose clocks disagree can still write a smaller recordedAt after a larger one when
+   * they append at the same moment (neither has read the other's event yet). See docs/kurrentdb.md.
+   */
+  #lastRecordedAt: string | undefined;
+  #closed = false;
+  #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+
+  constructor(client: KurrentDBClient, prefixes: readonly string[]) {
+    this.#client = client;
+    this.#prefixes = prefixes;
+    this.#filter = palimpsestFilter(prefixes);
+  }
+
+  // ------------------------------------------------------------ the index map
+
+  /**
+   * Reads $all on from the last indexed position into the index map. Concurrent callers share
+   * reads, but a caller arriving while a read runs gets one more read after it: the running one may
+   * have started before the caller's event was written.
+   */
+  catchUp(): Promise<void> {
+    if (this.#running === undefined) {
+      const run = this.#readNew().finally(() => {
+        this.#running = undefined;
+      });
+      this.#running = run;
+      return run;
+    }
+    this.#queued ??= this.#running
+      .catch(() => undefined)
+      .then(() => {
+        this.#queued = undefined;
+        return this.catchUp();
+      });
+    return this.#queued;
+  }
+
+  async #readNew(): Promise<void> {
+    const from: ReadPosition = this.#index.last?.position ?? START;
+    // Stream-name filter on the server; the `$`-type half of the predicate here (mapping.ts).
+    for await (const resolved of this.#client.readAll({ fromPosition: from, filter: this.#filter, requiresLeader: true })) {
+      const e = this.#ours(resolved.event);
+      if (e === undefined) continue;
+      this.#index.push(e.id.toLowerCase(), e.position);
+      this.#noteRecordedAt(recordedAtOf(e.metadata));
+    }
+  }
+
+  #ours(e: AllEvent | undefined): AllEvent | undefined {
+    if (e === undefined) return undefined;
+    return isPalimpsestEvent(e.streamId, e.type, this.#prefixes) ? e : undefined;
+  }
+
+  #noteRecordedAt(recordedAt: string | undefined): void {
+    if (recordedAt !== undefined && (this.#lastRecordedAt === undefined || recordedAt > this.#lastRecordedAt)) {
+      this.#lastRecordedAt = recordedAt;
+    }
+  }
+
+  /** The index of a stored event, reading $all on once when the map does not know it yet. */
+  async #indexOf(eventId: string, stream: string): Promise<bigint> {
+    let index = this.#index.indexOf(eventId);
+    if (index === undefined) {
+      await this.catchUp();
+      index = this.#index.indexOf(eventId);
+    }
+    if (index === undefined) throw new Error(`event ${eventId} of ${stream} is not in the Palimpsest part of $all`);
+    return index;
+  }
+
+  #stored(e: RecordedLike, index: bigint): StoredEvent {
+    const entry = this.#index.at(index);
+    if (entry === undefined) throw new Error(`index ${index} is not in the index map`);
+    // Stream reads may not carry a usable $all position (servers before 22.6 send none), so the
+    // position always comes from the index map, which was filled from $all.
+    return toStoredEvent(e, index, entry.position);
+  }
+
+  // ------------------------------------------------------------ append
+
+  async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.#assertOpen();
+    const expected = options.expected ?? 'any';
+    this.#checkStream(stream);
+    const prepared = prepareEvents(events);
+    toStreamState(expected); // rejects a negative revision before anything is sent
+
+    // Up to date before deciding: replay detection reads the map, and recordedAt must not fall
+    // behind an event another instance has just written.
+    await this.catchUp().catch((err: unknown) => {
+      throw toPortError(err, stream, expected);
+    });
+
+    const first = prepared[0];
+    if (first === undefined) return this.#describe(stream, expected);
+    // Replays are answered here, for any `expected`: KurrentDB's own id check is only reliable with
+    // an exact expected revision, and it answers success without saying it wrote nothing.
+    if (this.#index.indexOf(first.eventId) !== undefined) return this.#replay(stream, prepared);
+
+    const recordedAt = nextRecordedAt(new Date(), this.#lastRecordedAt);
+    this.#noteRecordedAt(recordedAt);
+    let result;
+    try {
+      result = await this.#client.appendToStream(stream, prepared.map((e) => toEventData(e, recordedAt)), {
+        streamState: toStreamState(expected),
+        requiresLeader: true,
+      });
+    } catch (err) {
+      throw toPortError(err, stream, expected);
+    }
+    const last = prepared[prepared.length - 1] ?? first;
+    const index = await this.#indexOf(last.eventId, stream);
+    const entry = this.#index.at(index);
+    if (entry === undefined) throw new Error(`index ${index} is not in the index map`);
+    return {
+      nextRevision: result.nextExpectedRevision,
+      index,
+      position: positionToBigint(entry.position),
+      // Another instance wrote the same ids between our check and our append, and the server
+      // deduplicated: it then answers without a position (nothing was written by this call).
+      replayed: result.position === undefined,
+    };
+  }
+
+  /** The batch's first id is stored: answer what the original append answered, write nothing. */
+  async #replay(stream: string, events: NewEvent[]): Promise<AppendResult> {
+    const stored = await this.readStream(stream).catch((err: unknown) => {
+      if (err instanceof StreamNotFound) return [];
+      throw err;
+    });
+    const byId = new Map(stored.map((e) => [e.eventId, e]));
+    let last: StoredEvent | undefined;
+    for (const e of events) {
+      const found = byId.get(e.eventId);
+      if (found === undefined) {
+        const elsewhere = this.#index.indexOf(e.eventId) !== undefined;
+        throw new Error(
+          elsewhere
+            ? `append to ${stream}: event ${e.eventId} is already stored in another stream`
+            : `append to ${stream}: only part of the batch is stored (event ${e.eventId} is not); a batch is replayed whole or not at all`,
+        );
+      }
+      last = found;
+    }
+    if (last === undefined) throw new Error('replay of an empty batch');
+    return { nextRevision: last.revision, index: last.index, position: last.position, replayed: true };
+  }
+
+  /** An empty append: check `expected` and describe the stream as it stands. */
+  async #describe(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
+    const head = await this.#head(stream);
+    const current = head?.revision;
+    const ok = expected === 'any'
+      || (expected === 'no_stream' && current === undefined)
+      || (expected === 'stream_exists' && current !== undefined)
+      || (typeof expected === 'bigint' && current === expected);
+    if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
+    if (head === undefined) return { nextRevision: -1n, index: -1n, position: -1n, replayed: false };
+    return { nextRevision: head.revision, index: head.index, position: head.position, replayed: false };
+  }
+
+  async #head(stream: string): Promise<StoredEvent | undefined> {
+    try {
+      const [head] = await this.readStream(stream, { direction: 'backwards', limit: 1 });
+      return head;
+    } catch (err) {
+      if (err instanceof StreamNotFound) return undefined;
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------ reads
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    this.#checkStream(stream);
+    const limit = checkLimit(options.limit);
+    if (options.from !== undefined && options.from < 0n) throw new RangeError(`from ${options.from} is negative`);
+    const backwards = options.direction === 'backwards';
+    if (limit === 0) {
+      // The client reads "maxCount 0" as no limit; the port means none. Still say whether it exists.
+      if ((await this.streamRevision(stream)) === undefined) throw new StreamNotFound(stream);
+      return [];
+    }
+    const recorded: RecordedLike[] = [];
+    try {
+      for await (const resolved of this.#client.readStream(stream, {
+        fromRevision: options.from ?? (backwards ? END : START),
+        direction: backwards ? BACKWARDS : FORWARDS,
+        ...(limit === undefined ? {} : { maxCount: limit }),
+        requiresLeader: true,
+      })) {
+        const e = resolved.event;
+        if (e !== undefined && isPalimpsestEvent(e.streamId, e.type, this.#prefixes)) recorded.push(e);
+      }
+    } catch (err) {
+      throw toPortError(err, stream);
+    }
+    const out: StoredEvent[] = [];
+    for (const e of recorded) out.push(this.#stored(e, await this.#indexOf(e.id.toLowerCase(), stream)));
+    return out;
+  }
+
+  async streamRevision(stream: string): Promise<bigint | undefined> {
+    this.#assertOpen();
+    this.#checkStream(stream);
+    try {
+      for await (const resolved of this.#client.readStream(stream, {
+        fromRevision: END,
+        direction: BACKWARDS,
+        maxCount: 1,
+        requiresLeader: true,
+      })) {
+        if (resolved.event !== undefined) return resolved.event.revision;
+      }
+      return undefined;
+    } catch (err) {
+      if (isStreamNotFound(err)) return undefined;
+      throw toPortError(err, stream);
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const from = options.from ?? 0n;
+    if (from < 0n) throw new RangeError(`from ${from} is negative`);
+    const limit = checkLimit(options.limit);
+    await this.catchUp().catch((err: unknown) => {
+      throw toPortError(err, '$all');
+    });
+    const size = this.#index.size;
+    if (from >= size || limit === 0) return [];
+    const end = limit === undefined || from + BigInt(limit) > size ? size : from + BigInt(limit);
+    return this.#readRange(from, end);
+  }
+
+  /**
+   * Events [from, end) of the index map, read from $all. Starts at the event *before* `from` and
+   * skips by index, so it is right whether the server treats a read's start position as inclusive
+   * or not.
+   */
+  async #readRange(from: bigint, end: bigint): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    let next = from;
+    let cursor: ReadPosition = from === 0n ? START : (this.#index.at(from - 1n)?.position ?? START);
+    while (next < end) {
+      let read = 0;
+      const pageSize = Math.min(PAGE, Number(end - next)) + 1;
+      try {
+        const page: AsyncIterable<AllStreamResolvedEvent> = this.#client.readAll({
+          fromPosition: cursor,
+          filter: this.#filter,
+          maxCount: pageSize,
+          requiresLeader: true,
+        });
+        for await (const resolved of page) {
+          read += 1;
+          const raw = resolved.event;
+          if (raw === undefined) continue;
+          cursor = raw.position;
+          const e = this.#ours(raw);
+          if (e === undefined) continue;
+          const index = this.#index.indexOf(e.id.toLowerCase());
+          if (index === undefined || index >= end) return out;
+          if (index < next) continue;
+          if (index !== next) throw new Error(`$all read expected index ${next}, found ${index}`);
+          out.push(this.#stored(e, index));
+          next += 1n;
+          if (next >= end) return out;
+        }
+      } catch (err) {
+        throw toPortError(err, '$all');
+      }
+      // A short page is the end of $all; the map said there was more, so something is inconsistent.
+      if (read < pageSize) throw new Error(`$all ended at index ${next}, before the indexed end ${end}`);
+    }
+    return out;
+  }
+
+  async size(): Promise<bigint> {
+    this.#assertOpen();
+    await this.catchUp().catch((err: unknown) => {
+      throw toPortError(err, '$all');
+    });
+    return this.#index.size;
+  }
+
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    this.#assertOpen();
+    const from = options.from ?? 0n;
+    if (from < 0n) throw new RangeError(`from ${from} is negative`);
+    const sub = new KurrentSubscription(this.#subscriptionSource(), from, () => {
+      this.#subscriptions.delete(sub);
+    });
+    this.#subscriptions.add(sub);
+    return sub;
+  }
+
+  #subscriptionSource(): SubscriptionSource {
+    return {
+      catchUp: () => this.catchUp(),
+      size: () => this.#index.size,
+      positionBefore: (index) => (index === 0n ? START : (this.#index.at(index - 1n)?.position ?? this.#index.last?.position ?? START)),
+      subscribe: (fromPosition) => this.#client.subscribeToAll({ fromPosition, filter: this.#filter, requiresLeader: true }),
+      ours: (e) => this.#ours(e),
+      indexOf: (e) => this.#indexOf(e.id.toLowerCase(), e.streamId),
+      stored: (e, index) => this.#stored(e, index),
+      readRange: (from, end) => this.#readRange(from, end),
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      for await (const _ of this.#client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1, deadline: PING_DEADLINE_MS })) break;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    await this.#running?.catch(() => undefined);
+    await this.#client.dispose();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreUnavailable('store is closed');
+  }
+
+  /** A stream outside the prefixes would be written but never indexed, so it is refused up front. */
+  #checkStream(stream: string): void {
+    if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
+    if (!isPalimpsestEvent(stream, 'x', this.#prefixes)) {
+      throw new TypeError(`stream ${stream} is outside this store's streams (${this.#prefixes.join(', ')})`);
+    }
+  }
+}
+
+// ------------------------------------------------------------ subscription
+
+interface SubscriptionSource {
+  catchUp(): Promise<void>;
+  size(): bigint;
+  /** The $all position to subscribe from so that the first event delivered can be `index`. */
+  positionBefore(index: bigint): ReadPosition;
+  subscribe(fromPosition: ReadPosition): AllStreamSubscription;
+  ours(e: AllEvent | undefined): AllEvent | undefined;
+  indexOf(e: AllEvent): Promise<bigint>;
+  stored(e: AllEvent, index: bigint): StoredEvent;
+  readRange(from: bigint, end: bigint): Promise<StoredEvent[]>;
+}
+
+/**
+ * A catch-up subscription to $all, delivering the port's dense indexes without gap or repeat.
+ *
+ * - Resuming: it subscribes from the $all position of the event before the next index (the
+ *   server's subscription start is exclusive), and drops anything whose index was already
+ *   delivered, so a resubscription after a drop neither skips nor repeats. It never resumes from
+ *   the server's filtered-subscription checkpoints, which have been wrong in several server
+ *   versions (kurrent-io/KurrentDB #3697, #4023, #4892, #4970).
+ * - caughtUp: decided here, not from the client's `caughtUp` event. That event is emitted on the
+ *   stream object while events before it may still sit unread in its buffer, and servers before
+ *   23.10 do not send it. Here it is emitted once every event that existed at subscribe time (the
+ *   map's size then) has been delivered, with the index of the last event delivered.
+ */
+class KurrentSubscription implements Subscription {
+  readonly #src: SubscriptionSource;
+  readonly #onClose: () => void;
+  readonly #generator: AsyncGenerator<SubscriptionMessage, void, undefined>;
+  #closed = false;
+  #current: AllStreamSubscription | undefined;
+  #wake: (() => void) | undefined;
+  #released = false;
+
+  constructor(src: SubscriptionSource, from: bigint, onClose: () => void) {
+    this.#src = src;
+    this.#onClose = onClose;
+    this.#generator = this.#run(from);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
+    return this.#generator;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#wake?.();
+    // A pending next() is waiting on the client stream; ending that stream lets it return.
+    await this.#stop();
+    await this.#generator.return(undefined);
+    this.#release();
+  }
+
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#onClose();
+  }
+
+  async #stop(): Promise<void> {
+    const sub = this.#current;
+    this.#current = undefined;
+    if (sub === undefined) return;
+    try {
+      await sub.unsubscribe();
+    } catch {
+      // Already gone: nothing to stop.
+    }
+    sub.destroy();
+  }
+
+  async *#run(from: bigint): AsyncGenerator<SubscriptionMessage, void, undefined> {
+    try {
+      await this.#src.catchUp();
+      if (this.#closed) return;
+      const target = this.#src.size();
+      let next = from;
+      let caughtUp = false;
+      let attempt = 0;
+      const dueCaughtUp = (): SubscriptionMessage | undefined => {
+        if (caughtUp || next < target) return undefined;
+        caughtUp = true;
+        return { kind: 'caughtUp', index: target - 1n };
+      };
+
+      while (!this.#closed) {
+        const initial = dueCaughtUp();
+        if (initial !== undefined) yield initial;
+        const sub = this.#src.subscribe(this.#src.positionBefore(next));
+        this.#current = sub;
+        try {
+          for await (const resolved of sub) {
+            if (this.#closed) return;
+            const e = this.#src.ours(resolved.event);
+            if (e === undefined) continue;
+            const index = await this.#src.indexOf(e);
+            if (index < next) continue;
+            // A gap would mean the server skipped an event the map has; fill it from $all.
+            const events = index > next ? [...(await this.#src.readRange(next, index)), this.#src.stored(e, index)] : [this.#src.stored(e, index)];
+            for (const event of events) {
+              yield { kind: 'event', event };
+              next = event.index + 1n;
+              if (this.#closed) return;
+              const m = dueCaughtUp();
+              if (m !== undefined) yield m;
+            }
+            attempt = 0;
+          }
+        } catch (err) {
+          if (this.#closed) return;
+          if (!isDrop(err)) throw toPortError(err, '$all');
+        } finally {
+          if (this.#current === sub) await this.#stop();
+        }
+        if (this.#closed) return;
+        // Dropped (server restart, leader change, network): resubscribe from the last delivered event.
+        await this.#sleep(Math.min(RESUBSCRIBE_MAX_MS, RESUBSCRIBE_MIN_MS * 2 ** attempt));
+        attempt += 1;
+      }
+    } finally {
+      this.#release();
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.#wake = undefined;
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+}
+
+/** Errors after which resubscribing can help; a refused request or our own bug cannot. */
+function isDrop(err: unknown): boolean {
+  if (!(err instanceof Error) || !isCommandError(err)) return false;
+  return err.type !== ErrorType.ACCESS_DENIED && err.type !== ErrorType.INVALID_ARGUMENT && err.type !== ErrorType.UNSUPPORTED;
+}
+
+// ------------------------------------------------------------ input checks
+
+/** The same checks as the SQLite adapter, and the data as a reader will parse it back. */
+function prepareEvents(events: NewEvent[]): NewEvent[] {
+  const seen = new Set<string>();
+  return events.map((e) => {
+    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
+    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
+    seen.add(e.eventId);
+    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
+    const dataText = JSON.stringify(e.data);
+    if (dataText === undefined) throw new TypeError(`event ${e.eventId}: data must be JSON`);
+    return { ...e, data: JSON.parse(dataText) as unknown };
+  });
+}
+
+function checkLimit(limit: number | undefined): number | undefined {
+  if (limit === undefined) return undefined;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
+  return limit;
+}
