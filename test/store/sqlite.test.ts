@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { eventLeafHash } from '../../src/log/leaf.ts';
 import { openStore, type StoreConfig } from '../../src/store/open.ts';
-import type { NewEvent, SubscriptionMessage } from '../../src/store/port.ts';
+import { StoreUnavailable, type NewEvent, type SubscriptionMessage } from '../../src/store/port.ts';
 import { latestVersion, migrations } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { storeContract } from './contract.ts';
@@ -57,6 +57,8 @@ t.test('openStore puts the file in the data directory, creating it', async (t) =
   t.equal(await store.ping(), true);
   await store.close();
   t.equal(await store.ping(), false, 'a closed store does not answer');
+  const err = await caught(store.size());
+  t.ok(err instanceof StoreUnavailable, 'calls after close: StoreUnavailable');
 });
 
 t.test('migrations are recorded in schema_version, and re-opening applies nothing twice', async (t) => {

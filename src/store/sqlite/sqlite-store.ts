@@ -74,6 +74,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     // FULL fsyncs the WAL on every commit, so an append we acknowledged survives power loss;
     // NORMAL only guarantees the database is not corrupted, and may lose the last commits.
     db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    // Every append probes the event_id index at a random UUID; past a few hundred thousand events
+    // the default 2 MiB page cache no longer holds it. An upper bound, filled only as pages are read.
+    db.pragma('cache_size = -65536');
     migrate(db);
   } catch (err) {
     db.close();
@@ -98,6 +101,7 @@ export class SqliteStore implements EventStore {
   readonly #readForwards: Statement<[string, bigint, number], EventRow>;
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
+  readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => AppendResult[];
 
   /** Use openSqliteStore. */
@@ -113,6 +117,7 @@ export class SqliteStore implements EventStore {
     this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    this.#ping = db.prepare('SELECT 1');
     // Takes a list so that group commit (several queued appends in one fsync) only has to queue
     // requests; each request is fully checked before it writes, so a later one failing must then
     // be isolated with a SAVEPOINT rather than abort the ones before it.
@@ -121,6 +126,7 @@ export class SqliteStore implements EventStore {
   }
 
   async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    this.#assertOpen();
     const request = prepareRequest(stream, events, options.expected ?? 'any');
     let result: AppendResult | undefined;
     try {
@@ -195,6 +201,7 @@ export class SqliteStore implements EventStore {
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
     const limit = sqlLimit(options.limit);
     const rows = options.direction === 'backwards'
       ? this.#readBackwards.all(stream, options.from ?? MAX_INT64, limit)
@@ -204,15 +211,18 @@ export class SqliteStore implements EventStore {
   }
 
   async streamRevision(stream: string): Promise<bigint | undefined> {
+    this.#assertOpen();
     const head = this.#streamHead.get(stream);
     return head === undefined ? undefined : BigInt(head.revision);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
     return this.#readAll.all(options.from ?? 0n, sqlLimit(options.limit)).map(toStoredEvent);
   }
 
   async size(): Promise<bigint> {
+    this.#assertOpen();
     return this.#size();
   }
 
@@ -222,7 +232,7 @@ export class SqliteStore implements EventStore {
   }
 
   subscribe(options: SubscribeOptions = {}): Subscription {
-    if (this.#closed) throw new StoreUnavailable('store is closed');
+    this.#assertOpen();
     const sub = subscription({
       from: options.from ?? 0n,
       readBatch: (from) => this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
@@ -238,7 +248,7 @@ export class SqliteStore implements EventStore {
   async ping(): Promise<boolean> {
     if (this.#closed) return false;
     try {
-      this.#db.prepare('SELECT 1').get();
+      this.#ping.get();
       return true;
     } catch {
       return false;
@@ -252,6 +262,10 @@ export class SqliteStore implements EventStore {
       synchronous: Number(this.#db.pragma('synchronous', { simple: true })),
       busyTimeoutMs: Number(this.#db.pragma('busy_timeout', { simple: true })),
     };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreUnavailable('store is closed');
   }
 
   async close(): Promise<void> {
