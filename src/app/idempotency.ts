@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { StoredEvent } from '../store/port.ts';
+import type { Fold } from './live-models.ts';
+
+/** What a replay needs: the events one idempotent request wrote. */
+export interface IdempotentWrite {
+  requestHash: string;
+  stream: string;
+  first: StoredEvent;
+  last: StoredEvent;
+}
+
+export type IdempotencyIndex = Map<string, IdempotentWrite>;
+
+/** Keys are scoped to the caller: the same key from two actors names two requests. */
+export const idempotencyScope = (actor: string, key: string): string => `${actor}\u0000${key}`;
+
+/** Idempotency records live in the events' metadata, so they survive restarts and show in the log. */
+export const idempotencyIndex: Fold<IdempotencyIndex> = {
+  name: 'idempotency',
+  version: 1,
+  initial: () => new Map(),
+  apply(state, e) {
+    const { idempotencyKey, requestHash } = e.metadata;
+    if (idempotencyKey === undefined || requestHash === undefined) return state;
+    const scope = idempotencyScope(e.metadata.actor, idempotencyKey);
+    const seen = state.get(scope);
+    if (seen === undefined) state.set(scope, { requestHash, stream: e.stream, first: e, last: e });
+    else if (seen.requestHash === requestHash && seen.stream === e.stream) seen.last = e;
+    return state;
+  },
+};
+
+/** SHA-256 over the method, the path and the RFC 8785 canonical body. */
+export function requestHash(method: string, path: string, body: unknown): string {
+  const canonical = canonicalize(body ?? null) ?? 'null';
+  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical}`).digest('hex');
+}
+
+/**
+ * Event ids derived from (actor, key, position in the batch): two racing copies of one request
+ * append the same ids, and the store's unique event id turns the second into a replay.
+ */
+export function idempotentEventId(actor: string, key: string, i: number): string {
+  const h = createHash('sha256').update(`palimpsest-event\u0000${actor}\u0000${key}\u0000${i}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80; // version 8: custom, name-based
+  h[8] = (h[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}

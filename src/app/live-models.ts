@@ -1,0 +1,125 @@
+import type { EventStore, StoredEvent, Subscription } from '../store/port.ts';
+
+/** A read model fed in global order: a pure projection, the Merkle log, the idempotency index… */
+export interface Fold<S = unknown> {
+  name: string;
+  version: number;
+  initial(): S;
+  apply(state: S, e: StoredEvent): S;
+}
+
+type Waiter = { index: bigint; resolve(): void; reject(e: Error): void };
+export type EventListener = (e: StoredEvent) => void;
+
+/**
+ * Keeps this instance's read models current from one catch-up subscription. Writes wait on
+ * `waitFor(index)` so that a client reads its own write from any route of this instance.
+ */
+export class LiveModels {
+  private readonly states = new Map<string, unknown>();
+  private readonly waiters: Waiter[] = [];
+  private readonly listeners = new Set<EventListener>();
+  private subscription: Subscription | undefined;
+  private loop: Promise<void> | undefined;
+  private failure: Error | undefined;
+  /** Index of the next event to apply (= number of events applied). */
+  next = 0n;
+  caughtUp = false;
+  /** recordedAt of the last applied event. */
+  lastRecordedAt: string | undefined;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly folds: readonly Fold[],
+    initial?: { next: bigint; states: Map<string, unknown> },
+  ) {
+    for (const f of folds) this.states.set(f.name, initial?.states.get(f.name) ?? f.initial());
+    if (initial) this.next = initial.next;
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  state<S>(name: string): S {
+    if (!this.states.has(name)) throw new Error(`no read model named ${name}`);
+    return this.states.get(name) as S;
+  }
+
+  /** Starts the subscription; resolves once the history has been applied. */
+  start(): Promise<void> {
+    return new Promise((resolveStart, rejectStart) => {
+      const sub = this.store.subscribe({ from: this.next });
+      this.subscription = sub;
+      this.loop = (async () => {
+        try {
+          for await (const msg of sub) {
+            if (msg.kind === 'caughtUp') {
+              this.caughtUp = true;
+              resolveStart();
+              continue;
+            }
+            this.apply(msg.event);
+          }
+          resolveStart();
+        } catch (err) {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+          for (const w of this.waiters.splice(0)) w.reject(this.failure);
+          rejectStart(this.failure);
+        }
+      })();
+    });
+  }
+
+  /** Applies one event to every fold; events are applied exactly once, in index order. */
+  private apply(e: StoredEvent): void {
+    if (e.index < this.next) return; // a resumed subscription may repeat what was applied
+    if (e.index !== this.next) throw new Error(`read models expected index ${this.next}, got ${e.index}`);
+    for (const f of this.folds) this.states.set(f.name, f.apply(this.states.get(f.name), e));
+    this.next = e.index + 1n;
+    this.lastRecordedAt = e.recordedAt;
+    for (const l of this.listeners) l(e);
+    if (this.waiters.length > 0) this.release();
+  }
+
+  private release(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.index < this.next) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+  }
+
+  /** Resolves once the event at `index` has been applied by every read model. */
+  waitFor(index: bigint): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (index < this.next) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ index, resolve, reject }));
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every fold's state with the index it reflects, for snapshots and rebuild comparisons. */
+  snapshot(): { next: bigint; states: Map<string, unknown> } {
+    return { next: this.next, states: new Map(this.states) };
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.loop;
+    const err = new Error('read models stopped');
+    for (const w of this.waiters.splice(0)) w.reject(err);
+  }
+}
+
+/** Folds a list of events through fresh folds: the rebuild path, shared with tests and the CLI. */
+export function foldAll(folds: readonly Fold[], events: Iterable<StoredEvent>): Map<string, unknown> {
+  const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
+  for (const e of events) for (const f of folds) states.set(f.name, f.apply(states.get(f.name), e));
+  return states;
+}

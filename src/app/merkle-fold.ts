@@ -1,0 +1,19 @@
+import { eventLeafHash } from '../log/leaf.ts';
+import { MerkleLog } from '../log/merkle.ts';
+import type { Fold } from './live-models.ts';
+
+/**
+ * The live tree over every event in global order. It takes the leaf hash the store kept when it
+ * wrote the event (recomputing a million canonical JSON documents at every start is the slow part
+ * of a replay); `palimpsest verify` recomputes each one from the stored fields and names any
+ * event whose content no longer matches.
+ */
+export const merkleFold: Fold<MerkleLog> = {
+  name: 'merkle',
+  version: 1,
+  initial: () => new MerkleLog(),
+  apply(tree, e) {
+    tree.append(e.leafHash ?? eventLeafHash(e));
+    return tree;
+  },
+};

@@ -1,0 +1,168 @@
+import { incidentStream, sourceStream } from '../domain/events.ts';
+import { HttpProblem } from '../http/problems.ts';
+import type { EventStore, StoredEvent } from '../store/port.ts';
+import { StreamNotFound } from '../store/port.ts';
+import { buildIncidentView, getClaim, getIncident, type IncidentView, type ViewState } from '../../projections/incident-view.ts';
+import { buildHistory, claimHistory, getHistory, type HistoryEntry, type HistoryState } from '../../projections/provenance-history.ts';
+import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
+import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
+import { InvalidQuery } from '../../projections/cursor.ts';
+import type { LiveModels } from './live-models.ts';
+
+/** The as-of parameters of DESIGN.md: system time, stream revision, statement time. */
+export interface AsOf {
+  asOf?: string;
+  atRevision?: bigint;
+  knownAt?: string;
+}
+
+const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
+
+/**
+ * Every read of the API. Plain reads come from the live read models; as-of reads fold the pure
+ * projections over the events that existed at that point — for one incident only its own stream,
+ * so their cost is bound by that stream, not by the store.
+ */
+export class Reads {
+  constructor(
+    private readonly store: EventStore,
+    private readonly live: LiveModels,
+  ) {}
+
+  private get view(): ViewState {
+    return this.live.state<ViewState>('incident-view');
+  }
+
+  sourceExists(sourceId: string): boolean {
+    return getSource(this.live.state<SourcesState>('sources'), sourceId) !== undefined;
+  }
+
+  /** The incident's stream cut at asOf / atRevision, or undefined when it has no events. */
+  private async streamAt(incidentId: string, at: AsOf): Promise<StoredEvent[] | undefined> {
+    let events: StoredEvent[];
+    try {
+      events = await this.store.readStream(incidentStream(incidentId));
+    } catch (err) {
+      if (err instanceof StreamNotFound) return undefined;
+      throw err;
+    }
+    const last = events.at(-1);
+    if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
+      throw new HttpProblem('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, {
+        errors: [{ in: 'query', path: '/atRevision', message: `beyond the current revision ${last.revision}` }],
+      });
+    }
+    return events.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
+  }
+
+  async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
+    if (isPlain(at)) return getIncident(this.view, incidentId);
+    const events = await this.streamAt(incidentId, at);
+    return events && buildIncidentView(events, knownAtOpt(at));
+  }
+
+  async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
+    if (isPlain(at)) {
+      const items = getHistory(this.live.state<HistoryState>('provenance-history'), incidentId, filter);
+      const view = getIncident(this.view, incidentId);
+      return items && view ? { revision: view.revision, items } : undefined;
+    }
+    const events = await this.streamAt(incidentId, at);
+    const view = events && buildIncidentView(events, knownAtOpt(at));
+    const items = events && buildHistory(events, { ...knownAtOpt(at), ...filter });
+    return view && items ? { revision: view.revision, items } : undefined;
+  }
+
+  async claim(incidentId: string, claimId: string, at: AsOf): Promise<{ revision: number; claim: Record<string, unknown> } | 'no-incident' | undefined> {
+    if (isPlain(at)) {
+      const view = getIncident(this.view, incidentId);
+      if (!view) return 'no-incident';
+      const claim = getClaim(this.view, incidentId, claimId);
+      const history = claimHistory(this.live.state<HistoryState>('provenance-history'), incidentId, claimId);
+      return claim ? { revision: view.revision, claim: { ...claim, history: history ?? [] } } : undefined;
+    }
+    const events = await this.streamAt(incidentId, at);
+    const view = events && buildIncidentView(events, knownAtOpt(at));
+    if (!events || !view) return 'no-incident';
+    for (const [fact, f] of Object.entries(view.facts)) {
+      const claims = (f as { claims?: { claimId: string }[] }).claims ?? [];
+      const claim = claims.find((c) => c.claimId === claimId);
+      if (claim) {
+        const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
+        return { revision: view.revision, claim: { ...claim, fact, history } };
+      }
+    }
+    return undefined;
+  }
+
+  async timeline(q: Omit<TimelineQuery, 'cursor'> & { cursor?: string | undefined; asOf?: string | undefined; knownAt?: string | undefined }) {
+    const { asOf, knownAt, ...query } = q;
+    return this.guardCursor(async () => {
+      if (asOf === undefined && knownAt === undefined) return queryTimeline(this.view, query as TimelineQuery);
+      const events = await this.logAt(asOf);
+      return queryTimeline(buildTimeline(events, knownAt !== undefined ? { knownAt } : {}), query as TimelineQuery);
+    });
+  }
+
+  async sources(q: { limit: number; cursor?: string | undefined; asOf?: string | undefined; knownAt?: string | undefined }) {
+    const { asOf, knownAt, ...query } = q;
+    return this.guardCursor(async () => {
+      const state = asOf === undefined && knownAt === undefined
+        ? this.live.state<SourcesState>('sources')
+        : buildSources(await this.logAt(asOf), knownAt !== undefined ? { knownAt } : {});
+      return listSources(state, query as { limit: number; cursor?: string });
+    });
+  }
+
+  async source(sourceId: string, at: AsOf) {
+    if (isPlain(at)) return getSource(this.live.state<SourcesState>('sources'), sourceId);
+    // A source's counts depend on every incident's claims: the whole log up to asOf is folded.
+    const events = await this.logAt(at.asOf);
+    return getSource(buildSources(events, at.knownAt !== undefined ? { knownAt: at.knownAt } : {}), sourceId);
+  }
+
+  async streamEvents(incidentId: string, from: bigint, limit: number): Promise<{ items: StoredEvent[]; nextFrom: bigint | null } | undefined> {
+    const current = await this.store.streamRevision(incidentStream(incidentId));
+    if (current === undefined) return undefined;
+    if (from > current) return { items: [], nextFrom: null };
+    const items = await this.store.readStream(incidentStream(incidentId), { from, limit });
+    const next = from + BigInt(items.length);
+    return { items, nextFrom: next <= current ? next : null };
+  }
+
+  /** The whole log up to asOf (collection as-of reads: their cost grows with the log). */
+  private async logAt(asOf: string | undefined): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    const limit = asOf === undefined ? undefined : Date.parse(asOf);
+    for (let from = 0n; ; ) {
+      const page = await this.store.readAll({ from, limit: 5000 });
+      for (const e of page) {
+        if (limit !== undefined && Date.parse(e.recordedAt) > limit) return out; // recordedAt never decreases
+        out.push(e);
+      }
+      if (page.length < 5000) return out;
+      from += BigInt(page.length);
+    }
+  }
+
+  private async guardCursor<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof InvalidQuery) {
+        throw new HttpProblem('invalid-cursor', err.message, { errors: [{ in: 'query', path: '/cursor', message: err.message }] });
+      }
+      throw err;
+    }
+  }
+}
+
+function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {
+  return asOf === undefined || Date.parse(e.recordedAt) <= Date.parse(asOf);
+}
+
+function knownAtOpt(at: AsOf): { knownAt?: string } {
+  return at.knownAt !== undefined ? { knownAt: at.knownAt } : {};
+}
+
+export { sourceStream };

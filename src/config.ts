@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const Bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PALIMPSEST_DATA_DIR: z.string().min(1).default('./data'),
+  PALIMPSEST_STORE: z.enum(['sqlite', 'kurrentdb']).default('sqlite'),
+  KURRENTDB_URL: z.string().min(1).default('kurrentdb://127.0.0.1:2113?tls=false'),
+  PALIMPSEST_DEMO: Bool.default(true),
+  PALIMPSEST_ADMIN_TOKEN: z.string().min(16, 'PALIMPSEST_ADMIN_TOKEN must be at least 16 characters').optional(),
+  PALIMPSEST_PUBLIC_READ: Bool.default(true),
+  PALIMPSEST_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  PALIMPSEST_LOG_ORIGIN: z.string().regex(/^[^\s+]+$/, 'the log origin is one word without spaces or +').default('palimpsest.local/log'),
+  PALIMPSEST_LOG_KEY_FILE: z.string().min(1).optional(),
+  PALIMPSEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  PALIMPSEST_CORS_ORIGIN: z.string().optional(),
+  PALIMPSEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  PALIMPSEST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  store: 'sqlite' | 'kurrentdb';
+  kurrentdbUrl: string;
+  demo: boolean;
+  adminToken?: string;
+  publicRead: boolean;
+  bodyLimit: number;
+  logOrigin: string;
+  logKeyFile: string;
+  /** Requests per minute per key (or per IP for anonymous clients). */
+  rateLimit: number;
+  corsOrigin?: string;
+  requestTimeoutMs: number;
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(overrides.dataDir ?? e.PALIMPSEST_DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    store: e.PALIMPSEST_STORE,
+    kurrentdbUrl: e.KURRENTDB_URL,
+    demo: e.PALIMPSEST_DEMO,
+    ...(e.PALIMPSEST_ADMIN_TOKEN !== undefined ? { adminToken: e.PALIMPSEST_ADMIN_TOKEN } : {}),
+    publicRead: e.PALIMPSEST_PUBLIC_READ,
+    bodyLimit: e.PALIMPSEST_BODY_LIMIT,
+    logOrigin: e.PALIMPSEST_LOG_ORIGIN,
+    logKeyFile: path.resolve(e.PALIMPSEST_LOG_KEY_FILE ?? path.join(dataDir, 'log-key.pem')),
+    rateLimit: e.PALIMPSEST_RATE_LIMIT,
+    ...(e.PALIMPSEST_CORS_ORIGIN !== undefined ? { corsOrigin: e.PALIMPSEST_CORS_ORIGIN } : {}),
+    requestTimeoutMs: e.PALIMPSEST_REQUEST_TIMEOUT_MS,
+    sqliteSynchronous: e.PALIMPSEST_SQLITE_SYNCHRONOUS,
+    ...overrides,
+  };
+}

@@ -1,0 +1,116 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import underPressure from '@fastify/under-pressure';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { registerAuth } from './auth.ts';
+import { registerErrorHandling } from './errors.ts';
+import { HttpProblem, problem, sendProblem } from './problems.ts';
+import { claimRoutes } from './routes/claims.ts';
+import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { logRoutes } from './routes/log.ts';
+import { sourceRoutes } from './routes/sources.ts';
+import { changeRoutes, type ChangeFeedOptions } from './routes/changes.ts';
+import type { AppServices } from './services.ts';
+import { correlationId } from './write.ts';
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+const TOKEN_KEY_ID = /^Bearer\s+pal_([a-z0-9][a-z0-9-]{1,63})_/i;
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  changeFeed?: ChangeFeedOptions;
+}
+
+export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: s.config.bodyLimit,
+    requestTimeout: s.config.requestTimeoutMs,
+    genReqId: () => randomUUID(),
+    // Prototype-pollution keys in a body are refused, not stripped.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 200 },
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API; answers are serialised as they are, without a second zod pass.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  registerErrorHandling(app);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('X-Correlation-Id', correlationId(req));
+    if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
+    }
+  });
+
+  await app.register(helmet, {
+    // Swagger UI at /docs needs inline styles and data: images; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
+    },
+  });
+  if (s.config.corsOrigin !== undefined) {
+    await app.register(cors, {
+      origin: s.config.corsOrigin.split(',').map((o) => o.trim()),
+      exposedHeaders: ['ETag', 'Location', 'X-Correlation-Id', 'Idempotency-Replayed', 'Retry-After'],
+    });
+  }
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2000,
+    maxEventLoopUtilization: 0.995,
+    retryAfter: 5,
+    exposeStatusRoute: false,
+    pressureHandler: (_req, reply, type, value) => {
+      void sendProblem(reply, problem('overloaded', `the server is overloaded (${type}: ${String(value)}); retry later`), { 'Retry-After': '5' });
+    },
+  });
+  await app.register(rateLimit, {
+    max: s.config.rateLimit,
+    timeWindow: 60_000,
+    // Per key when the request names one, else per client address.
+    keyGenerator: (req) => {
+      const m = TOKEN_KEY_ID.exec(req.headers.authorization ?? '');
+      return m ? `key:${m[1]!.toLowerCase()}` : `ip:${req.ip}`;
+    },
+    allowList: (req) => req.url === '/health',
+  });
+  registerAuth(app, s.keys, s.config.publicRead);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Palimpsest',
+        version: '0.1.0',
+        description:
+          'What the news says about violent incidents, and how that changes: claims, revisions, retractions, errata and rankings as immutable events, served as a current view with its provenance and a verifiable log.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: pal_<key id>_<secret>' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'incidents' }, { name: 'claims' }, { name: 'sources' }, { name: 'log' }, { name: 'changes' }, { name: 'operations' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes(s));
+  await app.register(sourceRoutes(s));
+  await app.register(incidentRoutes(s));
+  await app.register(claimRoutes(s));
+  await app.register(logRoutes(s));
+  await app.register(changeRoutes(s, opts.changeFeed));
+  return app;
+}

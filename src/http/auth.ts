@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ROLE_GRANTS, type KeyRing, type Principal, type Role } from '../auth/keys.ts';
+import { HttpProblem } from './problems.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The role a route needs; routes without one (health, docs) are open. */
+    role?: Role;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+/** Anonymous clients, when public reads are on, read projections and the log as readers and auditors. */
+const ANONYMOUS_GRANTS: readonly Role[] = ['reader', 'auditor'];
+
+export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: boolean): void {
+  app.decorateRequest('principal', undefined);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const principal = m ? keys.authenticate(m[1]!) : undefined;
+      // An unknown key is refused even on public reads: a client that sends a key expects it to count.
+      if (!principal) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
+      req.principal = principal;
+    }
+    const needed = req.routeOptions.config?.role;
+    if (needed === undefined) return;
+    if (req.principal === undefined) {
+      if (publicRead && ANONYMOUS_GRANTS.includes(needed)) return;
+      throw new HttpProblem('unauthorized', `this route needs a key with the ${needed} role`, {}, { 'WWW-Authenticate': 'Bearer' });
+    }
+    if (!ROLE_GRANTS[req.principal.role].includes(needed)) {
+      throw new HttpProblem('forbidden', `the key's role ${req.principal.role} may not do this (needs ${needed})`);
+    }
+  });
+}

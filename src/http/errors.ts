@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../domain/errors.ts';
+import { StoreUnavailable } from '../store/port.ts';
+import { HttpProblem, jsonPointer, problem, sendProblem, type FieldError } from './problems.ts';
+
+const CONTEXT: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+interface ValidationItem {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: { keys?: unknown };
+}
+
+/** One field error per bad field; an unknown key points at the key itself. */
+function fieldErrors(where: FieldError['in'], items: readonly ValidationItem[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const v of items) {
+    const base = v.instancePath === '/' ? '' : (v.instancePath ?? '');
+    const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? (v.params.keys as unknown[]) : undefined;
+    if (keys) {
+      for (const k of keys) out.push({ in: where, path: `${base}${jsonPointer([String(k)])}`, message: `unknown field '${String(k)}'` });
+    } else {
+      out.push({ in: where, path: base, message: v.message ?? 'invalid' });
+    }
+  }
+  return out;
+}
+
+const FASTIFY_CODES: Record<string, Parameters<typeof problem>[0]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad-request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'bad-request',
+  FST_ERR_BAD_URL: 'bad-request',
+  FST_ERR_ASYNC_CONSTRAINT: 'bad-request',
+  FST_ERR_REQUEST_TIMEOUT: 'request-timeout',
+};
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof HttpProblem) return sendProblem(reply, problem(err.code, err.message, err.extra), err.headers);
+    if (err instanceof DomainError) {
+      const errors = err.details?.errors?.map((e) => ({ in: 'body' as const, ...e }));
+      return sendProblem(reply, problem(err.code, err.message, errors ? { errors } : {}));
+    }
+    if (err instanceof StoreUnavailable) return sendProblem(reply, problem('store-unavailable', err.message), { 'Retry-After': '5' });
+    const fe = err as FastifyError & { validationContext?: string };
+    if (fe.validation) {
+      const where = CONTEXT[fe.validationContext ?? 'body'] ?? 'body';
+      const errors = fieldErrors(where, fe.validation as ValidationItem[]);
+      const detail = errors.map((e) => `${e.in} ${e.path || '/'}: ${e.message}`).join('; ');
+      return sendProblem(reply, problem('validation', detail, { errors }));
+    }
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (mapped) return sendProblem(reply, problem(mapped, fe.message));
+    if (fe.statusCode === 429) {
+      const retry = String(reply.getHeader('retry-after') ?? '60');
+      return sendProblem(reply, problem('rate-limited', fe.message), { 'Retry-After': retry });
+    }
+    if (fe.statusCode === 503) return sendProblem(reply, problem('overloaded', fe.message), { 'Retry-After': '5' });
+    if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) {
+      // A client error raised by fastify or a plugin (e.g. a malformed JSON body, proto poisoning).
+      return sendProblem(reply, { ...problem('bad-request', fe.message), status: fe.statusCode });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, problem('internal', 'an internal error occurred; it has been logged'));
+  });
+
+  app.setNotFoundHandler((req, reply) => sendProblem(reply, problem('not-found', `no route ${req.method} ${req.url.split('?')[0]}`)));
+}

@@ -1,0 +1,127 @@
+import sseModule, { type SSEPluginOptions } from '@fastify/sse';
+import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { INCIDENT_STREAM_PREFIX, SOURCE_STREAM_PREFIX } from '../../domain/events.ts';
+import type { StoredEvent } from '../../store/port.ts';
+import type { AppServices } from '../services.ts';
+import { AnyObject, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { HttpProblem } from '../problems.ts';
+
+// The module's CommonJS export is the plugin wrapped with fastify-plugin (its decorators must reach
+// these routes); the named `fastifySSE` export is the unwrapped one. The types call the namespace default.
+const ssePlugin = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
+
+/** One change: what happened, and which incident or source it touched (ACLED-style sync). */
+export function changeItem(e: StoredEvent): Record<string, unknown> {
+  const data = e.data as { claimId?: unknown };
+  return {
+    index: Number(e.index),
+    type: e.type,
+    recordedAt: e.recordedAt,
+    actor: e.metadata.actor,
+    stream: e.stream,
+    ...(e.stream.startsWith(INCIDENT_STREAM_PREFIX) ? { incidentId: e.stream.slice(INCIDENT_STREAM_PREFIX.length) } : {}),
+    ...(e.stream.startsWith(SOURCE_STREAM_PREFIX) ? { sourceId: e.stream.slice(SOURCE_STREAM_PREFIX.length) } : {}),
+    ...(typeof data.claimId === 'string' ? { claimId: data.claimId } : {}),
+    revision: Number(e.revision),
+  };
+}
+
+const StreamQuery = z.strictObject({ from: LogEventsQuery.shape.from.optional() });
+
+export interface ChangeFeedOptions {
+  heartbeatMs: number;
+  /** A client that has not taken a write within this time is dropped: its backlog stays in the log, not in memory. */
+  slowClientMs: number;
+}
+
+export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbeatMs: 15_000, slowClientMs: 30_000 }): FastifyPluginAsyncZod {
+  return async (app) => {
+    await app.register(ssePlugin, { heartbeatInterval: opts.heartbeatMs });
+
+    app.get('/changes', {
+      config: { role: 'reader' },
+      schema: {
+        tags: ['changes'],
+        summary: 'Changes since a log index: the events and the incidents they touched',
+        querystring: LogEventsQuery,
+        response: { 200: AnyObject, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    }, async (req) => {
+      const from = BigInt(req.query.from);
+      // Only what this instance's read models have applied: a client that follows up with a read sees it.
+      const applied = s.live.next;
+      const limit = from >= applied ? 0 : Math.min(req.query.limit, Number(applied - from));
+      const events = limit === 0 ? [] : await s.store.readAll({ from, limit });
+      const items = events.map(changeItem);
+      const incidents = [...new Set(items.flatMap((i) => (typeof i.incidentId === 'string' ? [i.incidentId] : [])))].sort();
+      const next = from + BigInt(events.length);
+      return { items, incidents, nextFrom: Number(next < applied ? next : applied) };
+    });
+
+    app.get('/changes/stream', {
+      sse: { kind: 'only' },
+      config: { role: 'reader' },
+      schema: {
+        tags: ['changes'],
+        summary: 'Server-Sent Events: every change from `from` (or after Last-Event-ID), then live; event ids are log indexes',
+        querystring: StreamQuery,
+        response: { 200: z.string().describe('text/event-stream'), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    }, async (req, reply) => {
+      let from = BigInt(req.query.from ?? 0);
+      const last = reply.sse.lastEventId;
+      if (last !== null) {
+        if (!/^\d{1,15}$/.test(last)) throw new HttpProblem('validation', 'Last-Event-ID must be a log index', { errors: [{ in: 'headers', path: '/last-event-id', message: 'must be a log index' }] });
+        from = BigInt(last) + 1n;
+      }
+      reply.sse.keepAlive();
+      let wake: (() => void) | undefined;
+      const unsubscribe = s.live.onEvent(() => wake?.());
+      let open = true;
+      reply.sse.onClose(() => {
+        open = false;
+        wake?.();
+      });
+      try {
+        while (open) {
+          if (from >= s.live.next) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (!open || from < s.live.next) resolve();
+            });
+            wake = undefined;
+            continue;
+          }
+          const page = await s.store.readAll({ from, limit: Math.min(500, Number(s.live.next - from)) });
+          for (const e of page) {
+            const sent = reply.sse.send({ id: String(e.index), event: 'change', data: changeItem(e) });
+            if (!(await within(sent, opts.slowClientMs))) {
+              req.log.info({ index: Number(e.index) }, 'dropping a slow change-feed client');
+              open = false;
+              break;
+            }
+          }
+          from += BigInt(page.length);
+        }
+      } finally {
+        unsubscribe();
+        reply.sse.close();
+      }
+    });
+  };
+}
+
+/** Whether the promise settled within ms (a write that waits on 'drain' for that long means a stalled client). */
+async function within(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,34 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppServices } from '../services.ts';
+
+const Health = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  store: z.object({ kind: z.string(), reachable: z.boolean() }),
+  index: z.number().int().nullable().describe('Size of the global log (the next index), null when the store is unreachable'),
+  projections: z.object({ index: z.number().int(), lag: z.number().int().nullable() }),
+});
+
+/** A projection this far behind the log is reported as degraded. */
+const DEGRADED_LAG = 1000n;
+
+export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/health', {
+      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: Health } },
+    }, async (_req, reply) => {
+      let size: bigint | undefined;
+      const reachable = await s.store.ping().catch(() => false);
+      if (reachable) size = await s.store.size().catch(() => undefined);
+      const lag = size === undefined ? undefined : size - s.live.next;
+      const down = !reachable || size === undefined || s.live.failed !== undefined;
+      const status = down ? 'down' : !s.live.caughtUp || (lag ?? 0n) > DEGRADED_LAG ? 'degraded' : 'ok';
+      return reply.code(down ? 503 : 200).send({
+        status,
+        store: { kind: s.store.kind, reachable },
+        index: size === undefined ? null : Number(size),
+        projections: { index: Number(s.live.next), lag: lag === undefined ? null : Number(lag) },
+      });
+    });
+  };
+}

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { randomBase36, slugId } from '../../domain/ids.ts';
+import type { AppServices } from '../services.ts';
+import {
+  AmendIncidentBody, AnyObject, AsOfQuery, HistoryQuery, IncidentParams, ProblemSchema, RegisterIncidentBody, StreamEventsQuery, TimelineQuery,
+  Written,
+} from '../schemas.ts';
+import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { HttpProblem } from '../problems.ts';
+import { write } from '../write.ts';
+import { eventItem } from './log.ts';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
+
+export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/incidents', {
+      config: { role: 'editor' },
+      schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...errors } },
+    }, (req, reply) => write(req, reply, s.writer, {
+      status: 201, idField: 'id', id: (r) => String(r.firstData.incidentId), location: (r) => `/incidents/${String(r.firstData.incidentId)}`,
+    }, (ctx) => s.writer.incident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
+
+    app.patch('/incidents/:id', {
+      config: { role: 'editor' },
+      schema: { tags: ['incidents'], summary: 'Amend an incident (changed fields and a reason)', params: IncidentParams, body: AmendIncidentBody, response: { 200: Written, ...errors } },
+    }, (req, reply) => write(req, reply, s.writer, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
+      const { reason, ...changes } = req.body;
+      return s.writer.incident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
+    }));
+
+    app.get('/incidents', {
+      config: { role: 'reader' },
+      schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: AnyObject, ...errors } },
+    }, async (req) => s.reads.timeline(req.query));
+
+    app.get('/incidents/:id', {
+      config: { role: 'reader' },
+      schema: { tags: ['incidents'], summary: 'Current view of an incident, every fact resolved with its claims', params: IncidentParams, querystring: AsOfQuery, response: { 200: AnyObject, 304: AnyObject.describe('Not modified'), ...errors } },
+    }, async (req, reply) => {
+      const view = await s.reads.incident(req.params.id, asOfOf(req.query));
+      if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
+      return replyWithEtag(req, reply, readEtag(view.revision, req.query), view);
+    });
+
+    app.get('/incidents/:id/history', {
+      config: { role: 'reader' },
+      schema: { tags: ['incidents'], summary: 'Provenance of an incident, oldest first', params: IncidentParams, querystring: HistoryQuery, response: { 200: AnyObject, ...errors } },
+    }, async (req, reply) => {
+      const { fact, claimId, ...asOf } = req.query;
+      const h = await s.reads.history(req.params.id, asOfOf(asOf), { ...(fact !== undefined ? { fact } : {}), ...(claimId !== undefined ? { claimId } : {}) });
+      if (!h) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
+      return replyWithEtag(req, reply, readEtag(h.revision, asOf), { items: h.items });
+    });
+
+    app.get('/incidents/:id/events', {
+      config: { role: 'auditor' },
+      schema: { tags: ['log'], summary: "The incident stream's stored events, paged by revision", params: IncidentParams, querystring: StreamEventsQuery, response: { 200: AnyObject, ...errors } },
+    }, async (req) => {
+      const page = await s.reads.streamEvents(req.params.id, BigInt(req.query.from), req.query.limit);
+      if (!page) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
+      return { items: page.items.map(eventItem), nextFrom: page.nextFrom === null ? null : Number(page.nextFrom) };
+    });
+  };
+}

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { eventItem } from '../../log/event-item.ts';
+import type { MerkleLog } from '../../log/merkle.ts';
+import { signCheckpoint } from '../../log/checkpoint.ts';
+import type { StoredEvent } from '../../store/port.ts';
+import type { AppServices } from '../services.ts';
+import { AnyObject, CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { HttpProblem } from '../problems.ts';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
+
+export { eventItem };
+
+const b64 = (hs: Buffer[]): string[] => hs.map((h) => h.toString('base64'));
+
+export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
+  const tree = (): MerkleLog => s.live.state<MerkleLog>('merkle');
+  const outOfRange = (detail: string, path: string): HttpProblem =>
+    new HttpProblem('validation', detail, { errors: [{ in: 'query', path, message: detail }] });
+
+  return async (app) => {
+    app.get('/events', {
+      config: { role: 'auditor' },
+      schema: {
+        tags: ['log'],
+        summary: 'The global log in order; Accept: application/x-ndjson streams every item from `from` on',
+        querystring: LogEventsQuery,
+        response: { 200: AnyObject, ...errors },
+      },
+    }, async (req, reply) => {
+      const accept = req.headers.accept ?? '';
+      if (accept.includes('application/x-ndjson')) {
+        reply.type('application/x-ndjson');
+        return reply.send(Readable.from(ndjson(s, BigInt(req.query.from))) as never);
+      }
+      const items = await s.store.readAll({ from: BigInt(req.query.from), limit: req.query.limit });
+      const size = await s.store.size();
+      const next = BigInt(req.query.from) + BigInt(items.length);
+      return { items: items.map(eventItem), nextFrom: next < size ? Number(next) : null };
+    });
+
+    app.get('/log/checkpoint', {
+      config: { role: 'auditor' },
+      schema: { tags: ['log'], summary: 'Signed C2SP checkpoint of the log, or of its first `size` leaves', querystring: CheckpointQuery, response: { 200: z.string(), ...errors } },
+    }, async (req, reply) => {
+      const t = tree();
+      const size = req.query.size ?? t.size;
+      if (size > t.size) throw outOfRange(`size ${size} is beyond the log's ${t.size} leaves`, '/size');
+      return reply.type('text/plain; charset=utf-8').send(signCheckpoint(s.signingKey, size, t.root(size)));
+    });
+
+    app.get('/log/public-key', {
+      config: { role: 'auditor' },
+      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: z.string(), ...errors } },
+    }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${s.signingKey.verifierKey}\n`));
+
+    app.get('/log/proofs/inclusion', {
+      config: { role: 'auditor' },
+      schema: { tags: ['log'], summary: 'RFC 9162 inclusion proof (audit path)', querystring: InclusionQuery, response: { 200: AnyObject, ...errors } },
+    }, async (req) => {
+      const t = tree();
+      const { index, treeSize } = req.query;
+      if (treeSize > t.size) throw outOfRange(`treeSize ${treeSize} is beyond the log's ${t.size} leaves`, '/treeSize');
+      if (index >= treeSize) throw outOfRange('index must be below treeSize', '/index');
+      return { index, treeSize, leafHash: t.leafHash(index).toString('base64'), hashes: b64(t.inclusionProof(index, treeSize)) };
+    });
+
+    app.get('/log/proofs/consistency', {
+      config: { role: 'auditor' },
+      schema: { tags: ['log'], summary: 'RFC 9162 consistency proof between two tree sizes', querystring: ConsistencyQuery, response: { 200: AnyObject, ...errors } },
+    }, async (req) => {
+      const t = tree();
+      const { from, to } = req.query;
+      if (to > t.size) throw outOfRange(`to ${to} is beyond the log's ${t.size} leaves`, '/to');
+      if (from < 1 || from > to) throw outOfRange('need 1 ≤ from ≤ to', '/from');
+      return { from, to, hashes: from === to ? [] : b64(t.consistencyProof(from, to)) };
+    });
+  };
+}
+
+/** Streams the log page by page; a page is read only when the client has taken the previous one. */
+async function* ndjson(s: AppServices, from: bigint): AsyncGenerator<string> {
+  let next = from;
+  for (;;) {
+    const page = await s.store.readAll({ from: next, limit: 1000 });
+    if (page.length === 0) return;
+    yield `${page.map((e) => JSON.stringify(eventItem(e))).join('\n')}\n`;
+    next += BigInt(page.length);
+  }
+}

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import {
+  ClaimCorrected, ClaimRanked, ClaimRecorded, ClaimRetracted, ClaimRevised, IncidentFields, IncidentRegistered, SourceFields,
+  SourceRegistered,
+} from '../domain/events.ts';
+import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
+
+// Request bodies: the event data, with server-generated ids optional.
+export const RegisterSourceBody = SourceRegistered.extend({ sourceId: Slug.optional() }).meta({ id: 'RegisterSource' });
+export const AmendSourceBody = SourceFields.partial().extend({ reason: Reason }).meta({ id: 'AmendSource' });
+export const RegisterIncidentBody = IncidentRegistered.extend({
+  incidentId: Slug.optional(),
+  tags: IncidentFields.shape.tags.default([]),
+}).meta({ id: 'RegisterIncident' });
+export const AmendIncidentBody = IncidentFields.partial().extend({ reason: Reason }).meta({ id: 'AmendIncident' });
+export const RecordClaimBody = ClaimRecorded.extend({ claimId: Slug.optional() }).meta({ id: 'RecordClaim' });
+export const ReviseClaimBody = ClaimRevised.omit({ claimId: true }).meta({ id: 'ReviseClaim' });
+export const RetractClaimBody = ClaimRetracted.omit({ claimId: true }).meta({ id: 'RetractClaim' });
+export const CorrectClaimBody = ClaimCorrected.omit({ claimId: true }).meta({ id: 'CorrectClaim' });
+export const RankClaimBody = ClaimRanked.omit({ claimId: true }).meta({ id: 'RankClaim' });
+
+export const IncidentParams = z.strictObject({ id: Slug });
+export const ClaimParams = z.strictObject({ id: Slug, claimId: Slug });
+export const SourceParams = z.strictObject({ id: Slug });
+
+const Revision = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** As-of parameters (DESIGN.md, As-of). */
+export const AsOfQuery = z.strictObject({
+  asOf: DateTime.optional().describe('System time: only events recorded at or before this instant.'),
+  knownAt: DateTime.optional().describe('Statement time: only statements made at or before this instant.'),
+  atRevision: Revision.optional().describe("Only the incident stream's events up to this revision."),
+});
+/** As-of on the collection routes: atRevision has no meaning across streams (→ 400 as an unknown parameter). */
+export const AsOfCollectionQuery = AsOfQuery.omit({ atRevision: true });
+
+export const TimelineQuery = AsOfCollectionQuery.extend({
+  country: Country.optional(),
+  category: Category.optional(),
+  tag: Tag.optional(),
+  from: StatedAt.optional().describe('occurredAt.start at or after (date or date-time).'),
+  to: StatedAt.optional().describe('occurredAt.start at or before; a date includes that whole day.'),
+  q: z.string().min(1).max(200).optional().describe('Case-insensitive substring of title and summary.'),
+  order: z.enum(['desc', 'asc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(1000).optional(),
+});
+
+export const SourcesQuery = AsOfCollectionQuery.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).max(1000).optional(),
+});
+
+export const HistoryQuery = AsOfQuery.extend({
+  fact: z.string().min(1).max(300).optional(),
+  claimId: Slug.optional(),
+});
+
+export const StreamEventsQuery = z.strictObject({
+  from: Revision.default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const LogEventsQuery = z.strictObject({
+  from: Index.default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const CheckpointQuery = z.strictObject({ size: Index.optional() });
+export const InclusionQuery = z.strictObject({ index: Index, treeSize: Index });
+export const ConsistencyQuery = z.strictObject({ from: Index, to: Index });
+
+// Responses (documentation: the serializer is plain JSON.stringify for speed).
+export const Written = z
+  .object({
+    id: Slug.optional(),
+    claimId: Slug.optional(),
+    revision: z.number().int(),
+    index: z.number().int(),
+    position: z.string().describe('The store’s own global position, opaque.'),
+  })
+  .meta({ id: 'Written' });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ in: z.enum(['body', 'query', 'params', 'headers']), path: z.string(), message: z.string() })).optional(),
+    currentRevision: z.number().int().nullable().optional(),
+  })
+  .meta({ id: 'Problem' });
+
+/** A JSON object answer, documented loosely; typed as `object` so that interfaces can be returned. */
+export const AnyObject = z.looseObject({}) as unknown as z.ZodType<object>;

@@ -1,0 +1,18 @@
+import type { KeyRing } from '../auth/keys.ts';
+import type { LiveModels } from '../app/live-models.ts';
+import type { Reads } from '../app/reads.ts';
+import type { Writer } from '../app/writer.ts';
+import type { Config } from '../config.ts';
+import type { SigningKey } from '../log/keys.ts';
+import type { EventStore } from '../store/port.ts';
+
+/** What the routes use: built once by the runtime, handed to each resource plugin. */
+export interface AppServices {
+  config: Config;
+  store: EventStore;
+  live: LiveModels;
+  writer: Writer;
+  reads: Reads;
+  keys: KeyRing;
+  signingKey: SigningKey;
+}

@@ -1,0 +1,89 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestHash } from '../app/idempotency.ts';
+import type { WriteContext, WriteResult, Writer } from '../app/writer.ts';
+import { HttpProblem } from './problems.ts';
+
+export interface WriteSpec {
+  status: 200 | 201;
+  /** Which id the answer carries. */
+  idField: 'id' | 'claimId';
+  id(result: WriteResult): string;
+  /** Creations answer with a Location. */
+  location?(result: WriteResult): string;
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `If-Match: "<revision>"` → the revision; anything else is a 400. */
+export function parseIfMatch(req: FastifyRequest): bigint | undefined {
+  const raw = header(req, 'if-match');
+  if (raw === undefined) return undefined;
+  const m = /^\s*"(\d{1,15})"\s*$/.exec(raw);
+  if (!m) {
+    throw new HttpProblem('validation', 'If-Match must be a quoted stream revision, e.g. "3"', {
+      errors: [{ in: 'headers', path: '/if-match', message: 'must be "<revision>"' }],
+    });
+  }
+  return BigInt(m[1]!);
+}
+
+function idempotencyKey(req: FastifyRequest): string | undefined {
+  const key = header(req, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (key.length === 0 || key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new HttpProblem('validation', 'Idempotency-Key must be 1 to 200 visible ASCII characters', {
+      errors: [{ in: 'headers', path: '/idempotency-key', message: 'must be 1 to 200 visible ASCII characters' }],
+    });
+  }
+  return key;
+}
+
+export function writeContext(req: FastifyRequest): WriteContext {
+  if (!req.principal) throw new HttpProblem('unauthorized', 'writes need a key');
+  const causation = header(req, 'x-causation-id');
+  const ifMatch = parseIfMatch(req);
+  return {
+    actor: req.principal.id,
+    correlationId: correlationId(req),
+    ...(causation !== undefined && causation.length <= 200 ? { causationId: causation } : {}),
+    ...(ifMatch !== undefined ? { ifMatch } : {}),
+  };
+}
+
+export function correlationId(req: FastifyRequest): string {
+  const v = header(req, 'x-correlation-id');
+  return v !== undefined && v.length > 0 && v.length <= 200 ? v : req.id;
+}
+
+function answer(reply: FastifyReply, spec: WriteSpec, r: WriteResult): void {
+  reply.code(spec.status).header('ETag', `"${r.revision}"`);
+  if (spec.location) reply.header('Location', spec.location(r));
+  if (r.replayed) reply.header('Idempotency-Replayed', 'true');
+  void reply.send({ [spec.idField]: spec.id(r), revision: Number(r.revision), index: Number(r.index), position: String(r.position) });
+}
+
+/**
+ * The one path every write takes: Idempotency-Key (checked before If-Match), the command, the answer.
+ * `run` gets the write context and performs the command through the Writer.
+ */
+export async function write(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  writer: Writer,
+  spec: WriteSpec,
+  run: (ctx: WriteContext) => Promise<WriteResult>,
+): Promise<void> {
+  const ctx = writeContext(req);
+  const key = req.method === 'POST' ? idempotencyKey(req) : undefined;
+  if (key !== undefined) {
+    const hash = requestHash(req.method, req.url.split('?')[0]!, req.body);
+    const replay = writer.findReplay(ctx.actor, key, hash);
+    if (replay) return answer(reply, spec, replay);
+    ctx.idempotencyKey = key;
+    ctx.requestHash = hash;
+  }
+  return answer(reply, spec, await run(ctx));
+}
