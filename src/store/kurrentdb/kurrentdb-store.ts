@@ -177,7 +177,7 @@ class KurrentStore implements EventStore {
     const first = prepared[0];
     if (first === undefined) return this.#describe(stream, expected);
     // Replays are answered here, for any `expected`: KurrentDB's own id check is only reliable with
-    // an exact expected revision, and it answers success without saying it wrote nothing.
+    // an exact expected revision, and the port wants the original result, not a fresh one.
     if (this.#index.indexOf(first.eventId) !== undefined) return this.#replay(stream, prepared);
 
     const recordedAt = nextRecordedAt(new Date(), this.#lastRecordedAt);
