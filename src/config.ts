@@ -18,6 +18,7 @@ const Env = z.object({
   PALIMPSEST_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   PALIMPSEST_CORS_ORIGIN: z.string().optional(),
   PALIMPSEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
   PALIMPSEST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 
@@ -38,6 +39,8 @@ export interface Config {
   corsOrigin?: string;
   requestTimeoutMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** Event-loop delay beyond which requests get 503 with Retry-After; 0 turns the guard off. */
+  maxEventLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ...(e.PALIMPSEST_CORS_ORIGIN !== undefined ? { corsOrigin: e.PALIMPSEST_CORS_ORIGIN } : {}),
     requestTimeoutMs: e.PALIMPSEST_REQUEST_TIMEOUT_MS,
     sqliteSynchronous: e.PALIMPSEST_SQLITE_SYNCHRONOUS,
+    maxEventLoopDelayMs: e.PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import type { EventStore } from '../store/port.ts';
 import { sourceStream } from '../domain/events.ts';
 import { allFolds } from './folds.ts';
 import { LiveModels } from './live-models.ts';
+import { keepSnapshots, loadSnapshot } from './snapshots.ts';
 import { Reads } from './reads.ts';
 import { Writer } from './writer.ts';
 
@@ -30,13 +31,16 @@ export interface RuntimeOptions {
 /** Opens the store, catches the read models up with the log and builds the HTTP app on top. */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl }));
+  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, synchronous: config.sqliteSynchronous }));
   try {
     const keys = new KeyRing(KeyRing.fileIn(config.dataDir), config.adminToken);
     const adminTokenFile = ensureAdmin(keys, config.dataDir, config.adminToken !== undefined);
     const signingKey = loadOrCreateSigningKey(config.logKeyFile, config.logOrigin);
-    const live = new LiveModels(store, allFolds());
+    const folds = allFolds();
+    const restored = await loadSnapshot(config.dataDir, store, folds);
+    const live = new LiveModels(store, folds, restored);
     await live.start();
+    const snapshots = keepSnapshots(live, config.dataDir, folds, restored ? { savedAt: restored.next } : {});
     const reads = new Reads(store, live);
     const writer = new Writer(store, live, (id) => reads.sourceExists(id) );
     const services: AppServices = { config, store, live, writer, reads, keys, signingKey };
@@ -52,6 +56,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       async close() {
         await app.close();
         await live.stop();
+        await snapshots.close();
         await store.close();
       },
     };

@@ -11,6 +11,9 @@ export class SeedError extends Error {
  */
 export async function seedDemo(rt: Runtime, requests: readonly DemoRequest[] = demoRequests): Promise<number> {
   const token = rt.keys.createEphemeral('system', 'admin');
+  // The load is one operation: its requests are not logged one by one.
+  const level = rt.app.log.level;
+  rt.app.log.level = 'warn';
   try {
     for (const r of requests) {
       const res = await rt.app.inject({
@@ -23,6 +26,7 @@ export async function seedDemo(rt: Runtime, requests: readonly DemoRequest[] = d
     }
     return requests.length;
   } finally {
+    rt.app.log.level = level;
     rt.keys.dropEphemeral(token);
   }
 }

@@ -64,9 +64,9 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
       exposedHeaders: ['ETag', 'Location', 'X-Correlation-Id', 'Idempotency-Replayed', 'Retry-After'],
     });
   }
+  // Only the event-loop delay: utilisation reaches 1 in any legitimate burst of CPU-bound work.
   await app.register(underPressure, {
-    maxEventLoopDelay: 2000,
-    maxEventLoopUtilization: 0.995,
+    maxEventLoopDelay: s.config.maxEventLoopDelayMs,
     retryAfter: 5,
     exposeStatusRoute: false,
     pressureHandler: (_req, reply, type, value) => {

@@ -7,6 +7,8 @@ export interface StoreConfig {
   kind: 'sqlite' | 'kurrentdb';
   dataDir: string;
   kurrentdbUrl?: string;
+  /** SQLite only: FULL (default) survives power loss; NORMAL only for tests and benchmarks. */
+  synchronous?: 'FULL' | 'NORMAL';
 }
 
 const DEFAULT_KURRENTDB_URL = 'kurrentdb://127.0.0.1:2113?tls=false';
@@ -19,7 +21,7 @@ export async function openStore(cfg: StoreConfig): Promise<EventStore> {
   switch (cfg.kind) {
     case 'sqlite': {
       mkdirSync(cfg.dataDir, { recursive: true });
-      return openSqliteStore({ file: join(cfg.dataDir, 'events.sqlite3') });
+      return openSqliteStore({ file: join(cfg.dataDir, 'events.sqlite3'), ...(cfg.synchronous ? { synchronous: cfg.synchronous } : {}) });
     }
     case 'kurrentdb': {
       // Loaded only when chosen, so a SQLite deployment never loads the gRPC client; the

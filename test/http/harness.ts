@@ -25,7 +25,7 @@ export function tempDir(prefix = 'palimpsest-test-'): string {
 
 export function testConfig(dir: string, overrides: Partial<Config> = {}): Config {
   return loadConfig(
-    { PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: ADMIN_TOKEN, PALIMPSEST_RATE_LIMIT: '100000', PALIMPSEST_SQLITE_SYNCHRONOUS: 'NORMAL' },
+    { PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: ADMIN_TOKEN, PALIMPSEST_RATE_LIMIT: '100000', PALIMPSEST_SQLITE_SYNCHRONOUS: 'NORMAL', PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS: '10000' },
     { dataDir: dir, ...overrides },
   );
 }
