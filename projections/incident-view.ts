@@ -32,7 +32,8 @@ export interface ClaimState {
   citation: Citation | undefined;
   mode: string | undefined;
   note: string | undefined;
-  recordedAt: string;
+  /** Epoch ms: a number costs a third of the string, and `toISOString()` gives the stored text back. */
+  recordedAt: number;
   /**
    * Under knownAt only: the claim's latest recorded layer (a revision stated after knownAt) is hidden,
    * so an erratum, which fixes the latest layer, must not touch the older layer that is shown.
@@ -60,6 +61,15 @@ export interface ViewState {
   cacheLimit: number;
   /** Statement-time filter (ms); +Infinity for the live model. */
   knownAt: number;
+  /** One copy of each repeated string (source ids, predicates, fact keys, modes) across a million claims. */
+  strings: Map<string, string>;
+}
+
+function intern<T extends string>(state: ViewState, s: T): T {
+  const found = state.strings.get(s) as T | undefined;
+  if (found !== undefined) return found;
+  state.strings.set(s, s);
+  return s;
 }
 
 export interface ClaimView {
@@ -102,6 +112,7 @@ export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number } 
     cache: new Map(),
     cacheLimit: opts.cacheLimit ?? DEFAULT_CACHE_LIMIT,
     knownAt: knownAtInstant(opts.knownAt),
+    strings: new Map(),
   };
 }
 
@@ -185,9 +196,10 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       if (!stated(d.statedAt, state.knownAt) || inc.claims.has(d.claimId)) return false;
       const qualifiers = nonEmpty(d.qualifiers);
       inc.claims.set(d.claimId, {
-        claimId: d.claimId, predicate: d.predicate, qualifiers, key: factKey(d.predicate, qualifiers), sourceId: d.sourceId,
-        value: d.value, statedAt: d.statedAt, status: 'active', rank: 'normal', revisionCount: 0, citation: d.citation,
-        mode: d.mode, note: d.note, recordedAt: e.recordedAt, latestHidden: false,
+        claimId: d.claimId, predicate: intern(state, d.predicate), qualifiers, key: intern(state, factKey(d.predicate, qualifiers)),
+        sourceId: intern(state, d.sourceId), value: d.value, statedAt: d.statedAt, status: 'active', rank: 'normal', revisionCount: 0,
+        citation: d.citation, mode: d.mode === undefined ? undefined : intern(state, d.mode), note: d.note, recordedAt: Date.parse(e.recordedAt),
+        latestHidden: false,
       });
       return true;
     }
@@ -225,10 +237,10 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
         if (ch.statedAt !== undefined) c.statedAt = ch.statedAt;
         if (ch.citation !== undefined) c.citation = ch.citation;
       }
-      if (ch.sourceId !== undefined) c.sourceId = ch.sourceId;
+      if (ch.sourceId !== undefined) c.sourceId = intern(state, ch.sourceId);
       if (ch.qualifiers !== undefined) {
         c.qualifiers = nonEmpty(ch.qualifiers);
-        c.key = factKey(c.predicate, c.qualifiers);
+        c.key = intern(state, factKey(c.predicate, c.qualifiers));
       }
       if (d.restore === true && c.status === 'retracted') c.status = 'active';
       if (d.reason === 'wrong-incident') c.status = 'voided';
@@ -259,7 +271,7 @@ export function claimView(c: ClaimState): ClaimView {
   if (c.citation !== undefined) v.citation = c.citation;
   if (c.mode !== undefined) v.mode = c.mode;
   if (c.note !== undefined) v.note = c.note;
-  v.recordedAt = c.recordedAt;
+  v.recordedAt = new Date(c.recordedAt).toISOString();
   return v as unknown as ClaimView;
 }
 

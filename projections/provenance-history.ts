@@ -45,10 +45,24 @@ interface EventRecord {
   data: unknown;
 }
 
+/**
+ * An incident's events, column by column: a million record objects with their own recordedAt strings
+ * would cost about three times as much. recordedAt is kept as epoch ms; the store writes it as
+ * `toISOString()` does, so it is given back byte for byte.
+ */
+interface IncidentLog {
+  revision: number[];
+  index: number[];
+  recordedAt: number[];
+  actor: string[];
+  type: string[];
+  data: unknown[];
+}
+
 export interface HistoryState {
-  incidents: Map<string, EventRecord[]>;
-  /** A million events carry a handful of distinct actors: keep one copy of each string. */
-  actors: Map<string, string>;
+  incidents: Map<string, IncidentLog>;
+  /** A million events carry a handful of distinct actors and types: keep one copy of each string. */
+  strings: Map<string, string>;
 }
 
 export interface HistoryFilter {
@@ -57,10 +71,37 @@ export interface HistoryFilter {
   claimId?: string;
 }
 
-function record(state: HistoryState, e: StoredEvent): EventRecord {
-  let actor = state.actors.get(e.metadata.actor);
-  if (actor === undefined) state.actors.set(e.metadata.actor, (actor = e.metadata.actor));
-  return { revision: Number(e.revision), index: Number(e.index), recordedAt: e.recordedAt, actor, type: e.type, data: e.data };
+function intern(state: HistoryState, s: string): string {
+  const found = state.strings.get(s);
+  if (found !== undefined) return found;
+  state.strings.set(s, s);
+  return s;
+}
+
+function emptyLog(): IncidentLog {
+  return { revision: [], index: [], recordedAt: [], actor: [], type: [], data: [] };
+}
+
+function push(state: HistoryState, log: IncidentLog, e: StoredEvent): void {
+  log.revision.push(Number(e.revision));
+  log.index.push(Number(e.index));
+  log.recordedAt.push(Date.parse(e.recordedAt));
+  log.actor.push(intern(state, e.metadata.actor));
+  log.type.push(intern(state, e.type));
+  log.data.push(e.data);
+}
+
+function* records(log: IncidentLog): Generator<EventRecord> {
+  for (let i = 0; i < log.data.length; i++) {
+    yield {
+      revision: log.revision[i] ?? 0,
+      index: log.index[i] ?? 0,
+      recordedAt: new Date(log.recordedAt[i] ?? 0).toISOString(),
+      actor: log.actor[i] ?? '',
+      type: log.type[i] ?? '',
+      data: log.data[i],
+    };
+  }
 }
 
 interface ClaimSnapshot {
@@ -92,7 +133,7 @@ const LAYER_FIELDS: ReadonlySet<string> = new Set(['value', 'statedAt', 'citatio
  * Replays one incident's records and derives the entries. Records that do not count (before the
  * registration, filtered out by knownAt, about a claim not known) give no entry.
  */
-function entriesOf(recs: readonly EventRecord[], view: ViewState, incidentId: string, filter: HistoryFilter = {}): HistoryEntry[] {
+function entriesOf(recs: Iterable<EventRecord>, view: ViewState, incidentId: string, filter: HistoryFilter = {}): HistoryEntry[] {
   const out: HistoryEntry[] = [];
   for (const r of recs) {
     const inc = view.incidents.get(incidentId);
@@ -199,9 +240,9 @@ function describeClaimEvent(entry: HistoryEntry, r: EventRecord, before: ClaimSn
   }
 }
 
-function replay(recs: readonly EventRecord[], incidentId: string, filter: HistoryFilter, opts: KnownAtOptions): HistoryEntry[] | undefined {
+function replay(recs: IncidentLog, incidentId: string, filter: HistoryFilter, opts: KnownAtOptions): HistoryEntry[] | undefined {
   const view = initialViewState({ ...opts, cacheLimit: 0 });
-  const out = entriesOf(recs, view, incidentId, filter);
+  const out = entriesOf(records(recs), view, incidentId, filter);
   return view.incidents.has(incidentId) ? out : undefined;
 }
 
@@ -224,21 +265,22 @@ export function buildHistory(events: readonly StoredEvent[], opts: KnownAtOption
   const first = events[0];
   const incidentId = first === undefined ? undefined : incidentIdOf(first);
   if (incidentId === undefined) return undefined;
-  const state: HistoryState = { incidents: new Map(), actors: new Map() };
-  const recs = events.filter((e) => incidentIdOf(e) === incidentId).map((e) => record(state, e));
+  const state: HistoryState = { incidents: new Map(), strings: new Map() };
+  const recs = emptyLog();
+  for (const e of events) if (incidentIdOf(e) === incidentId) push(state, recs, e);
   return replay(recs, incidentId, { fact: opts.fact, claimId: opts.claimId }, { knownAt: opts.knownAt });
 }
 
 export const provenanceHistory: Projection<HistoryState> = {
   name: 'provenance-history',
   version: 1,
-  initial: (): HistoryState => ({ incidents: new Map(), actors: new Map() }),
+  initial: (): HistoryState => ({ incidents: new Map(), strings: new Map() }),
   apply(state: HistoryState, e: StoredEvent): HistoryState {
     const incidentId = incidentIdOf(e);
     if (incidentId === undefined) return state;
     let recs = state.incidents.get(incidentId);
-    if (recs === undefined) state.incidents.set(incidentId, (recs = []));
-    recs.push(record(state, e));
+    if (recs === undefined) state.incidents.set(incidentId, (recs = emptyLog()));
+    push(state, recs, e);
     return state;
   },
   serialize(state: HistoryState): string {

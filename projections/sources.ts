@@ -38,7 +38,7 @@ interface SourceRecord {
   updatedAt: string;
 }
 
-/** What the counts need of one claim: small, as there is one per claim in the log. */
+/** What the counts need of one claim, decoded from its packed form. */
 interface ClaimTally {
   sourceId: string;
   revisions: number;
@@ -54,13 +54,64 @@ export interface SourcesState {
   ids: string[];
   /** Kept apart from the records so that counts never depend on the order streams are read in. */
   counts: Map<string, SourceCounts>;
-  /** incidentId → claimId → tally. */
-  claims: Map<string, Map<string, ClaimTally>>;
+  /** incidentId → its claims' tallies. */
+  claims: Map<string, IncidentTallies>;
+  sourceIds: Map<string, string>;
   knownAt: number;
 }
 
+/**
+ * One entry per claim in the log, so packed: parallel arrays (a double array stores its numbers
+ * unboxed) instead of a Map of objects, which cost five times as much at a million events. Claims are
+ * found by a linear scan until an incident has many, then through a Map.
+ */
+interface IncidentTallies {
+  ids: string[];
+  sources: string[];
+  /** revisions + errata·2^20 + (retracted | deprecated·2 | voided·4)·2^40 */
+  packed: number[];
+  lookup: Map<string, number> | undefined;
+}
+
+const LOOKUP_FROM = 32;
+const P20 = 2 ** 20;
+const P40 = 2 ** 40;
+const CAP = P20 - 1;
+
+function findClaim(t: IncidentTallies, claimId: string): number {
+  if (t.lookup !== undefined) return t.lookup.get(claimId) ?? -1;
+  return t.ids.indexOf(claimId);
+}
+
+function decode(t: IncidentTallies, i: number): ClaimTally {
+  const p = t.packed[i] ?? 0;
+  const flags = Math.floor(p / P40);
+  return {
+    sourceId: t.sources[i] ?? '',
+    revisions: p % P20,
+    errata: Math.floor(p / P20) % P20,
+    retracted: (flags & 1) !== 0,
+    deprecated: (flags & 2) !== 0,
+    voided: (flags & 4) !== 0,
+  };
+}
+
+function encode(c: ClaimTally): number {
+  const flags = (c.retracted ? 1 : 0) | (c.deprecated ? 2 : 0) | (c.voided ? 4 : 0);
+  return Math.min(c.revisions, CAP) + Math.min(c.errata, CAP) * P20 + flags * P40;
+}
+
+function addClaim(t: IncidentTallies, claimId: string, c: ClaimTally): void {
+  const i = t.ids.length;
+  t.ids.push(claimId);
+  t.sources.push(c.sourceId);
+  t.packed.push(encode(c));
+  if (t.lookup !== undefined) t.lookup.set(claimId, i);
+  else if (t.ids.length > LOOKUP_FROM) t.lookup = new Map(t.ids.map((id, k) => [id, k]));
+}
+
 export function initialSourcesState(opts: KnownAtOptions = {}): SourcesState {
-  return { sources: new Map(), ids: [], counts: new Map(), claims: new Map(), knownAt: knownAtInstant(opts.knownAt) };
+  return { sources: new Map(), ids: [], counts: new Map(), claims: new Map(), sourceIds: new Map(), knownAt: knownAtInstant(opts.knownAt) };
 }
 
 function countsOf(state: SourcesState, sourceId: string): SourceCounts {
@@ -112,16 +163,18 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
   if (e.type === 'ClaimRecorded') {
     const d = dataOf(e, 'ClaimRecorded');
     if (!stated(d.statedAt, state.knownAt)) return;
-    if (claims === undefined) state.claims.set(incidentId, (claims = new Map()));
-    if (claims.has(d.claimId)) return;
-    const t: ClaimTally = { sourceId: d.sourceId, revisions: 0, errata: 0, retracted: false, deprecated: false, voided: false };
-    claims.set(d.claimId, t);
+    if (claims === undefined) state.claims.set(incidentId, (claims = { ids: [], sources: [], packed: [], lookup: undefined }));
+    if (findClaim(claims, d.claimId) >= 0) return;
+    const t: ClaimTally = { sourceId: internSource(state, d.sourceId), revisions: 0, errata: 0, retracted: false, deprecated: false, voided: false };
+    addClaim(claims, d.claimId, t);
     tally(state, t, 1);
     return;
   }
   const claimId = (e.data as { claimId?: unknown }).claimId;
-  const t = typeof claimId === 'string' ? claims?.get(claimId) : undefined;
-  if (t === undefined) return;
+  if (claims === undefined || typeof claimId !== 'string') return;
+  const i = findClaim(claims, claimId);
+  if (i < 0) return;
+  const t = decode(claims, i);
   tally(state, t, -1);
   switch (e.type) {
     case 'ClaimRevised':
@@ -133,7 +186,7 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
     case 'ClaimCorrected': {
       const d = dataOf(e, 'ClaimCorrected');
       t.errata++;
-      if (d.changes.sourceId !== undefined) t.sourceId = d.changes.sourceId;
+      if (d.changes.sourceId !== undefined) t.sourceId = internSource(state, d.changes.sourceId);
       if (d.restore === true) t.retracted = false;
       if (d.reason === 'wrong-incident') t.voided = true;
       break;
@@ -143,6 +196,16 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
       break;
   }
   tally(state, t, 1);
+  claims.sources[i] = t.sourceId;
+  claims.packed[i] = encode(t);
+}
+
+/** Tallies share one copy of each source id rather than keeping every event's own string alive. */
+function internSource(state: SourcesState, sourceId: string): string {
+  const found = state.sourceIds.get(sourceId);
+  if (found !== undefined) return found;
+  state.sourceIds.set(sourceId, sourceId);
+  return sourceId;
 }
 
 export function applyToSources(state: SourcesState, e: StoredEvent): SourcesState {
