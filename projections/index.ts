@@ -13,6 +13,14 @@ export { InvalidQuery } from './cursor.ts';
 /** The read models the runner folds, in this order, each event through each. */
 export const projections = [incidentView, provenanceHistory, sources] as const;
 
+/**
+ * Without the in-memory provenance history, which keeps every event's data alive (measured with a
+ * synthetic log of 1M events, 600k claims each with a citation: about 580 MB of heap with it, 350 MB
+ * without). A server folding these answers /history and /claims/{id} with buildHistory over the
+ * incident's stream read from the store, the same path as its as-of reads.
+ */
+export const leanProjections = [incidentView, sources] as const;
+
 /** The states of the read models, keyed by projection name. */
 export interface ReadModels {
   'incident-view': ViewState;
