@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { eventItem } from '../../log/event-item.ts';
 import type { MerkleLog } from '../../log/merkle.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
-import type { StoredEvent } from '../../store/port.ts';
 import type { AppServices } from '../services.ts';
 import { AnyObject, CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery, ProblemSchema } from '../schemas.ts';
 import { HttpProblem } from '../problems.ts';

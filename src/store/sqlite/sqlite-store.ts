@@ -21,6 +21,20 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** One event of an import: the leaf-input fields as exported, optionally with the leaf hash to check. */
+export interface ImportedEvent {
+  index: bigint;
+  stream: string;
+  revision: bigint;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  recordedAt: string;
+  data: unknown;
+  metadata: EventMetadata;
+  leafHash?: Buffer;
+}
+
 export interface SqliteSettings {
   journalMode: string;
   /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
@@ -59,6 +73,7 @@ interface PreparedEvent {
 }
 
 const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
+const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Larger than any revision SQLite can hold: "from the end" for backwards reads. */
 const MAX_INT64 = 9223372036854775807n;
@@ -102,7 +117,12 @@ export class SqliteStore implements EventStore {
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
   readonly #ping: Statement<[], unknown>;
-  readonly #appendTx: (requests: AppendRequest[]) => AppendResult[];
+  readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
+  /** Appends waiting for the next group commit, in arrival order. */
+  #queue: Array<{ request: AppendRequest; resolve(r: AppendResult): void; reject(e: unknown): void }> = [];
+  #commits = 0;
+  #appends = 0;
+  readonly #importTx: (events: ImportedEvent[]) => void;
 
   /** Use openSqliteStore. */
   constructor(db: Database.Database, pollMs: number, now: () => number) {
@@ -118,25 +138,138 @@ export class SqliteStore implements EventStore {
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
     this.#ping = db.prepare('SELECT 1');
-    // Takes a list so that group commit (several queued appends in one fsync) only has to queue
-    // requests; each request is fully checked before it writes, so a later one failing must then
-    // be isolated with a SAVEPOINT rather than abort the ones before it.
-    const tx = db.transaction((requests: AppendRequest[]) => requests.map((r) => this.#appendInTx(r)));
+    // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
+    // one fsync. Each request runs in its own SAVEPOINT (better-sqlite3 nests a transaction function
+    // called inside a transaction as a savepoint), so one request's WrongExpectedVersion or id
+    // conflict undoes only its own rows; later requests see the earlier ones' rows, exactly as if
+    // they had been appended one after the other.
+    const one = db.transaction((r: AppendRequest) => this.#appendInTx(r));
+    const tx = db.transaction((requests: AppendRequest[]) => requests.map((r): AppendResult | { error: unknown } => {
+      try {
+        return one(r);
+      } catch (error) {
+        // SQLite itself rolled the whole transaction back (I/O error, full disk): nothing of the
+        // batch is written, so every request must fail, not only this one.
+        if (!db.inTransaction) throw error;
+        return { error };
+      }
+    }));
     this.#appendTx = (requests) => tx.immediate(requests);
+    const importTx = db.transaction((events: ImportedEvent[]) => this.#importInTx(events));
+    this.#importTx = (events) => importTx.immediate(events);
   }
 
-  async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  /**
+   * Writes exported events verbatim, one transaction per call: `palimpsest import` only. append()
+   * sets recordedAt from the clock, and the leaf hashes commit to recordedAt, so an import through
+   * append could never reproduce the exported tree. Nothing is trusted: each batch must continue
+   * the log densely (index = size), each stream at its next revision, recordedAt never decreasing,
+   * and a given leaf hash must equal the one recomputed from the fields.
+   */
+  async importEvents(events: ImportedEvent[]): Promise<void> {
     this.#assertOpen();
-    const request = prepareRequest(stream, events, options.expected ?? 'any');
-    let result: AppendResult | undefined;
+    if (events.length === 0) return;
     try {
-      [result] = this.#appendTx([request]);
+      this.#importTx(events);
     } catch (err) {
       throw unavailable(err);
     }
-    if (result === undefined) throw new Error('append produced no result');
-    if (!result.replayed && events.length > 0) this.#signal.notify();
-    return result;
+    this.#signal.notify();
+  }
+
+  #importInTx(events: ImportedEvent[]): void {
+    const last = this.#logHead.get();
+    let idx = last === undefined ? 0 : last.idx + 1;
+    let lastRecordedAt = last?.recorded_at;
+    const heads = new Map<string, number>();
+    for (const e of events) {
+      const where = `index ${e.index} (stream ${e.stream}, revision ${e.revision})`;
+      if (e.index !== BigInt(idx)) throw new Error(`import ${where}: the log continues at index ${idx}`);
+      let head = heads.get(e.stream);
+      if (head === undefined) {
+        const row = this.#streamHead.get(e.stream);
+        head = row === undefined ? -1 : row.revision;
+      }
+      if (e.revision !== BigInt(head + 1)) throw new Error(`import ${where}: the stream continues at revision ${head + 1}`);
+      if (!UUID.test(e.eventId)) throw new Error(`import ${where}: event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
+      if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new Error(`import ${where}: schemaVersion is not an integer ≥ 1`);
+      if (!RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt))) throw new Error(`import ${where}: recordedAt ${JSON.stringify(e.recordedAt)} is not YYYY-MM-DDTHH:mm:ss.sssZ`);
+      if (lastRecordedAt !== undefined && e.recordedAt < lastRecordedAt) throw new Error(`import ${where}: recordedAt ${e.recordedAt} is before the previous event's ${lastRecordedAt}`);
+      const dataText = JSON.stringify(e.data);
+      const metadataText = JSON.stringify(e.metadata);
+      if (dataText === undefined || metadataText === undefined) throw new Error(`import ${where}: data and metadata must be JSON`);
+      // Hashed as a reader will parse the row back, like append does.
+      const leafHash = eventLeafHash({
+        index: e.index, stream: e.stream, revision: e.revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
+        recordedAt: e.recordedAt, data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
+      });
+      if (e.leafHash !== undefined && !e.leafHash.equals(leafHash)) {
+        throw new Error(`import ${where}: leaf hash ${e.leafHash.toString('base64')} differs from recomputed ${leafHash.toString('base64')}`);
+      }
+      try {
+        this.#insert.run(idx, e.stream, Number(e.revision), e.eventId, e.type, e.schemaVersion, e.recordedAt, dataText, metadataText, leafHash);
+      } catch (err) {
+        if (isUniqueEventIdViolation(err)) throw new Error(`import ${where}: event id ${e.eventId} is already stored`);
+        throw err;
+      }
+      heads.set(e.stream, head + 1);
+      lastRecordedAt = e.recordedAt;
+      idx += 1;
+    }
+  }
+
+  /**
+   * Queued, then written by the next group commit (scheduled with setImmediate, so every append
+   * that arrives in the same turn of the event loop shares its transaction and its fsync). The
+   * promise settles only after that commit: an acknowledged append is durable (synchronous=FULL).
+   */
+  append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    try {
+      this.#assertOpen();
+      const request = prepareRequest(stream, events, options.expected ?? 'any');
+      return new Promise<AppendResult>((resolve, reject) => {
+        if (this.#queue.push({ request, resolve, reject }) === 1) setImmediate(() => this.#flush());
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Commits counted since open, and appends they carried: commits < appends means batches were shared. */
+  get stats(): { commits: number; appends: number } {
+    return { commits: this.#commits, appends: this.#appends };
+  }
+
+  #flush(): void {
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    if (!this.#db.open) {
+      for (const q of batch) q.reject(new StoreUnavailable('store is closed'));
+      return;
+    }
+    let results: Array<AppendResult | { error: unknown }>;
+    try {
+      results = this.#appendTx(batch.map((q) => q.request));
+    } catch (err) {
+      const e = unavailable(err);
+      for (const q of batch) q.reject(e);
+      return;
+    }
+    this.#commits += 1;
+    this.#appends += batch.length;
+    let wrote = false;
+    for (let i = 0; i < batch.length; i++) {
+      const q = batch[i]!;
+      const r = results[i]!;
+      if ('error' in r) {
+        q.reject(unavailable(r.error));
+      } else {
+        if (!r.replayed && q.request.events.length > 0) wrote = true;
+        q.resolve(r);
+      }
+    }
+    if (wrote) this.#signal.notify();
   }
 
   #appendInTx(r: AppendRequest): AppendResult {
@@ -271,6 +404,8 @@ export class SqliteStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // Appends already accepted are written, not dropped: they were refused nothing.
+    this.#flush();
     // Subscriptions first: a pending next() must resolve done, not read from a closed handle.
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     this.#db.close();

@@ -1,0 +1,242 @@
+/**
+ * Snapshots of the live read models, so that a restart folds only the events written since the last
+ * snapshot instead of the whole log.
+ *
+ * A snapshot is a cache, never a source of truth: it is trusted only when it provably continues into
+ * the current log (same folds and versions, intact bytes, the store holds its `next` events, and the
+ * store's event at next-1 recomputes to the leaf hash the snapshot ends with). Anything else is
+ * discarded and the models are rebuilt from the log.
+ *
+ * File layout (`<dataDir>/snapshots/read-models.snap`):
+ *   "PLSN" ‖ u32 header length ‖ header (JSON) ‖ payload ‖ SHA-256 of everything before it.
+ * The header carries the format version, each fold's name and version, `next`, the Merkle root and
+ * the leaf hash of event next-1; the payload is one v8.serialize of every fold's state, the Merkle
+ * tree in its own compact serialisation.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import { eventLeafHash } from '../log/leaf.ts';
+import { MerkleLog } from '../log/merkle.ts';
+import type { EventStore } from '../store/port.ts';
+import type { Fold, LiveModels } from './live-models.ts';
+
+const MAGIC = Buffer.from('PLSN', 'latin1');
+export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FILE = path.join('snapshots', 'read-models.snap');
+
+interface Header {
+  format: number;
+  folds: { name: string; version: number }[];
+  next: string;
+  /** base64 */
+  root: string;
+  /** base64 leaf hash of event next-1; absent when next = 0. */
+  lastLeaf?: string;
+  createdAt: string;
+}
+
+/** How a MerkleLog travels inside the v8 payload: v8 would otherwise drop its prototype. */
+interface MerkleBytes {
+  $merkle: Buffer;
+}
+
+export interface SnapshotState {
+  next: bigint;
+  states: Map<string, unknown>;
+}
+
+export type Warn = (message: string) => void;
+const defaultWarn: Warn = (m) => console.error(`palimpsest: ${m}`);
+
+export const snapshotPath = (dir: string): string => path.join(dir, SNAPSHOT_FILE);
+
+function treeOf(states: Map<string, unknown>): MerkleLog | undefined {
+  for (const s of states.values()) if (s instanceof MerkleLog) return s;
+  return undefined;
+}
+
+/** The snapshot's bytes; synchronous, so that the states cannot change while they are copied. */
+export function encodeSnapshot(snap: SnapshotState, folds: readonly Fold[]): Buffer {
+  const tree = treeOf(snap.states);
+  if (tree === undefined) throw new Error('a snapshot needs the Merkle fold: its root and last leaf tie the snapshot to the log');
+  if (BigInt(tree.size) !== snap.next) throw new Error(`Merkle tree holds ${tree.size} leaves but the models reflect ${snap.next} events`);
+  const payloadStates = new Map<string, unknown>();
+  for (const f of folds) {
+    const s = snap.states.get(f.name);
+    payloadStates.set(f.name, s instanceof MerkleLog ? ({ $merkle: s.serialize() } satisfies MerkleBytes) : s);
+  }
+  // One v8.serialize for all states: objects shared between folds (and the timeline's array of the
+  // same incident objects as the map) keep their identity when read back.
+  const payload = v8.serialize(payloadStates);
+  const header: Header = {
+    format: SNAPSHOT_FORMAT,
+    folds: folds.map((f) => ({ name: f.name, version: f.version })),
+    next: String(snap.next),
+    root: tree.root().toString('base64'),
+    ...(tree.size > 0 ? { lastLeaf: tree.leafHash(tree.size - 1).toString('base64') } : {}),
+    createdAt: new Date().toISOString(),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(headerBytes.length);
+  const body = Buffer.concat([MAGIC, len, headerBytes, payload]);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+}
+
+/** Temp file, fsync, rename, fsync of the directory: a crash leaves the old snapshot or the new one, whole. */
+export async function writeSnapshotFile(dir: string, bytes: Buffer): Promise<void> {
+  const file = snapshotPath(dir);
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fh = await fs.promises.open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const d = await fs.promises.open(path.dirname(file), 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    // Some platforms cannot fsync a directory; the rename itself is still atomic.
+  }
+}
+
+export async function saveSnapshot(dir: string, live: Pick<LiveModels, 'snapshot'>, folds: readonly Fold[]): Promise<void> {
+  await writeSnapshotFile(dir, encodeSnapshot(live.snapshot(), folds));
+}
+
+/**
+ * The snapshot, if one exists and provably continues into `store`'s log; otherwise undefined, with
+ * the reason passed to `warn`. Never throws for a bad snapshot: rebuilding from the log is always safe.
+ */
+export async function loadSnapshot(dir: string, store: EventStore, folds: readonly Fold[], warn: Warn = defaultWarn): Promise<SnapshotState | undefined> {
+  const file = snapshotPath(dir);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`snapshot ${file} unreadable (${(err as Error).message}); rebuilding from the log`);
+    return undefined;
+  }
+  try {
+    return await decodeAndCheck(bytes, store, folds);
+  } catch (err) {
+    warn(`snapshot ${file} discarded: ${(err as Error).message}; rebuilding from the log`);
+    return undefined;
+  }
+}
+
+async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Fold[]): Promise<SnapshotState> {
+  if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, 4).equals(MAGIC)) throw new Error('not a snapshot file');
+  const body = bytes.subarray(0, bytes.length - 32);
+  if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch');
+  const headerLen = body.readUInt32BE(4);
+  if (8 + headerLen > body.length) throw new Error('header length beyond the file');
+  const header = JSON.parse(body.subarray(8, 8 + headerLen).toString('utf8')) as Header;
+  if (header.format !== SNAPSHOT_FORMAT) throw new Error(`format ${header.format}, this code reads ${SNAPSHOT_FORMAT}`);
+  const want = folds.map((f) => `${f.name}@${f.version}`).join(',');
+  const have = (header.folds ?? []).map((f) => `${f.name}@${f.version}`).join(',');
+  if (want !== have) throw new Error(`written for folds ${have}, this code has ${want}`);
+  if (typeof header.next !== 'string' || !/^(0|[1-9][0-9]*)$/.test(header.next)) throw new Error('malformed next');
+  const next = BigInt(header.next);
+
+  // Cheap checks against the log before deserialising hundreds of megabytes.
+  const size = await store.size();
+  if (size < next) throw new Error(`it reflects ${next} events but the store holds ${size}`);
+  if (next > 0n) {
+    const [e] = await store.readAll({ from: next - 1n, limit: 1 });
+    if (e === undefined || e.index !== next - 1n) throw new Error(`the store has no event at index ${next - 1n}`);
+    // Recomputed from the stored fields: the stored leaf hash column is exactly what must not be trusted.
+    const leaf = eventLeafHash(e).toString('base64');
+    if (leaf !== header.lastLeaf) throw new Error(`the log's event ${next - 1n} has leaf hash ${leaf}, the snapshot ends with ${header.lastLeaf}`);
+  } else if (header.lastLeaf !== undefined) {
+    throw new Error('an empty snapshot with a last leaf');
+  }
+
+  const stored = v8.deserialize(body.subarray(8 + headerLen)) as Map<string, unknown>;
+  if (!(stored instanceof Map)) throw new Error('payload is not a map of states');
+  const states = new Map<string, unknown>();
+  for (const f of folds) {
+    if (!stored.has(f.name)) throw new Error(`no state for fold ${f.name}`);
+    const s = stored.get(f.name);
+    if (typeof s === 'object' && s !== null && '$merkle' in s) {
+      const tree = MerkleLog.deserialize((s as MerkleBytes).$merkle);
+      if (BigInt(tree.size) !== next) throw new Error(`Merkle tree holds ${tree.size} leaves, next is ${next}`);
+      if (tree.root().toString('base64') !== header.root) throw new Error('Merkle root differs from the header');
+      if (next > 0n && tree.leafHash(tree.size - 1).toString('base64') !== header.lastLeaf) throw new Error('last leaf of the tree differs from the header');
+      states.set(f.name, tree);
+    } else {
+      states.set(f.name, s);
+    }
+  }
+  if (treeOf(states) === undefined) throw new Error('no Merkle tree in the snapshot');
+  return { next, states };
+}
+
+export interface SnapshotKeeper {
+  /** Writes a final snapshot (call after the models have stopped) and waits for any pending one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Saves a snapshot every `every` applied events, and once more at close. Copying the states has to be
+ * synchronous (they change with the next event), but it runs in a later macrotask rather than inside
+ * the event listener, and the file is written asynchronously; a save still running when the next
+ * one is due simply skips it. The copy does pause the event loop, for roughly as long as a v8.serialize
+ * of every read model takes (see scripts/bench-rebuild.ts).
+ */
+export function keepSnapshots(
+  live: LiveModels,
+  dir: string,
+  folds: readonly Fold[],
+  opts: { every?: number; warn?: Warn; savedAt?: bigint } = {},
+): SnapshotKeeper {
+  const every = BigInt(opts.every ?? 50_000);
+  const warn = opts.warn ?? defaultWarn;
+  let savedAt = opts.savedAt ?? -1n;
+  let pending: Promise<void> | undefined;
+  const save = (): void => {
+    if (pending !== undefined) return;
+    pending = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(async () => {
+        const snap = live.snapshot();
+        const bytes = encodeSnapshot(snap, folds);
+        await writeSnapshotFile(dir, bytes);
+        savedAt = snap.next;
+      })
+      .catch((err: unknown) => warn(`could not write a snapshot: ${(err as Error).message}`))
+      .finally(() => { pending = undefined; });
+  };
+  const off = live.onEvent(() => {
+    if (live.next - (savedAt < 0n ? 0n : savedAt) >= every) save();
+  });
+  // No save right after start, even after a long replay: copying a large state blocks the event loop
+  // for seconds, which at startup stalls the HTTP app's plugin loading past its timeout. The next
+  // write past the threshold, or close(), saves instead.
+  return {
+    async close() {
+      off();
+      await pending;
+      if (live.failed !== undefined || live.next === savedAt) return;
+      try {
+        await saveSnapshot(dir, live, folds);
+      } catch (err) {
+        warn(`could not write a snapshot: ${(err as Error).message}`);
+      }
+    },
+  };
+}
