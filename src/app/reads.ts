@@ -3,7 +3,7 @@ import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
 import { buildIncidentView, getClaim, getIncident, type IncidentView, type ViewState } from '../../projections/incident-view.ts';
-import { buildHistory, claimHistory, getHistory, type HistoryEntry, type HistoryState } from '../../projections/provenance-history.ts';
+import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
@@ -21,7 +21,8 @@ const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === u
 /**
  * Every read of the API. Plain reads come from the live read models; as-of reads fold the pure
  * projections over the events that existed at that point — for one incident only its own stream,
- * so their cost is bound by that stream, not by the store.
+ * so their cost is bound by that stream, not by the store. Provenance history is always folded
+ * from the incident's stream: keeping it in memory for every incident costs more than it saves.
  */
 export class Reads {
   constructor(
@@ -62,37 +63,22 @@ export class Reads {
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
-    if (isPlain(at)) {
-      const items = getHistory(this.live.state<HistoryState>('provenance-history'), incidentId, filter);
-      const view = getIncident(this.view, incidentId);
-      return items && view ? { revision: view.revision, items } : undefined;
-    }
     const events = await this.streamAt(incidentId, at);
-    const view = events && buildIncidentView(events, knownAtOpt(at));
-    const items = events && buildHistory(events, { ...knownAtOpt(at), ...filter });
+    if (!events) return undefined;
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
+    const items = buildHistory(events, { ...knownAtOpt(at), ...filter });
     return view && items ? { revision: view.revision, items } : undefined;
   }
 
   async claim(incidentId: string, claimId: string, at: AsOf): Promise<{ revision: number; claim: Record<string, unknown> } | 'no-incident' | undefined> {
-    if (isPlain(at)) {
-      const view = getIncident(this.view, incidentId);
-      if (!view) return 'no-incident';
-      const claim = getClaim(this.view, incidentId, claimId);
-      const history = claimHistory(this.live.state<HistoryState>('provenance-history'), incidentId, claimId);
-      return claim ? { revision: view.revision, claim: { ...claim, history: history ?? [] } } : undefined;
-    }
     const events = await this.streamAt(incidentId, at);
-    const view = events && buildIncidentView(events, knownAtOpt(at));
-    if (!events || !view) return 'no-incident';
-    for (const [fact, f] of Object.entries(view.facts)) {
-      const claims = (f as { claims?: { claimId: string }[] }).claims ?? [];
-      const claim = claims.find((c) => c.claimId === claimId);
-      if (claim) {
-        const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
-        return { revision: view.revision, claim: { ...claim, fact, history } };
-      }
-    }
-    return undefined;
+    if (!events) return 'no-incident';
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
+    if (!view) return 'no-incident';
+    const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
+    if (!claim) return undefined;
+    const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
+    return { revision: view.revision, claim: { ...claim, history } };
   }
 
   async timeline(q: Omit<TimelineQuery, 'cursor'> & { cursor?: string | undefined; asOf?: string | undefined; knownAt?: string | undefined }) {
@@ -155,6 +141,14 @@ export class Reads {
       throw err;
     }
   }
+}
+
+function findClaim(view: IncidentView, claimId: string): Record<string, unknown> | undefined {
+  for (const [fact, f] of Object.entries(view.facts)) {
+    const claim = (f.claims as { claimId: string }[]).find((c) => c.claimId === claimId);
+    if (claim) return { ...claim, fact };
+  }
+  return undefined;
 }
 
 function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {

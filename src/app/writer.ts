@@ -85,7 +85,31 @@ export class Writer {
     return this.sourceKnown(sourceId) || this.sourceExistsCache.has(sourceId);
   }
 
+  /** The tail of each stream's queue of commands in this process. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  /**
+   * Commands on one stream run one after another in this process, so that they never decide on
+   * each other's stale state; the expected-revision retry below is left for other processes.
+   */
   private async execute<C, S>(stream: string, d: Decider<C, S, DomainEvent>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+    const previous = this.queues.get(stream) ?? Promise.resolve();
+    const run = previous.then(() => this.attempt(stream, d, cmd, ctx));
+    const tail = run.catch(() => undefined);
+    this.queues.set(stream, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+    }
+  }
+
+  private async attempt<C, S>(stream: string, d: Decider<C, S, DomainEvent>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+    // A copy of this request queued behind the original finds the original's answer here.
+    if (ctx.idempotencyKey !== undefined && ctx.requestHash !== undefined) {
+      const replay = this.findReplay(ctx.actor, ctx.idempotencyKey, ctx.requestHash);
+      if (replay) return replay;
+    }
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.load(stream, d);
       if (ctx.ifMatch !== undefined && revision !== ctx.ifMatch) throw stale(revision);
@@ -94,7 +118,7 @@ export class Writer {
       const expected: ExpectedRevision = revision === undefined ? 'no_stream' : revision;
       try {
         const result = await this.store.append(stream, decided.map((e, i) => this.envelope(e, i, ctx)), { expected });
-        const written = result.replayed ? await this.replayedWrite(result.index) : undefined;
+        const written = result.replayed ? await this.replayedWrite(result.index, ctx) : undefined;
         await this.live.waitFor(result.index);
         return written ?? {
           stream,
@@ -115,9 +139,12 @@ export class Writer {
   }
 
   /** An append whose event ids were already stored: a racing copy of an idempotent request won. */
-  private async replayedWrite(index: bigint): Promise<WriteResult> {
+  private async replayedWrite(index: bigint, ctx: WriteContext): Promise<WriteResult> {
     const [last] = await this.store.readAll({ from: index, limit: 1 });
     if (last === undefined) throw new Error(`replayed append points at missing index ${index}`);
+    if (last.metadata.requestHash !== ctx.requestHash) {
+      throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with another method, path or body');
+    }
     const key = last.metadata.idempotencyKey;
     const seen = key === undefined ? undefined : this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(last.metadata.actor, key));
     return {

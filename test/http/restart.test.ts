@@ -1,5 +1,5 @@
 import t from 'tap';
-import { projections } from '../../projections/index.ts';
+import { leanProjections as projections } from '../../projections/index.ts';
 import { seedDemo } from '../../src/app/seed.ts';
 import type { MerkleLog } from '../../src/log/merkle.ts';
 import { harness } from './harness.ts';
