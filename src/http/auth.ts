@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ROLE_GRANTS, type KeyRing, type Principal, type Role } from '../auth/keys.ts';
 import { HttpProblem } from './problems.ts';
 
@@ -17,7 +17,7 @@ const ANONYMOUS_GRANTS: readonly Role[] = ['reader', 'auditor'];
 
 export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: boolean): void {
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -25,6 +25,8 @@ export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: bo
       // An unknown key is refused even on public reads: a client that sends a key expects it to count.
       if (!principal) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
       req.principal = principal;
+      // The key id (never the token) on this request's later log lines, "request completed" included.
+      req.log = reply.log = req.log.child({ actor: principal.id });
     }
     const needed = req.routeOptions.config?.role;
     if (needed === undefined) return;
