@@ -4,20 +4,27 @@ import {
   SourceRegistered,
 } from '../domain/events.ts';
 import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
+import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+
+/** The first demo request of a kind: OpenAPI examples that are real data of the demo dataset. */
+function example(method: DemoRequest['method'], path: RegExp): Record<string, unknown>[] {
+  const found = demoRequests.find((r) => r.method === method && path.test(r.path));
+  return found ? [found.body] : [];
+}
 
 // Request bodies: the event data, with server-generated ids optional.
-export const RegisterSourceBody = SourceRegistered.extend({ sourceId: Slug.optional() }).meta({ id: 'RegisterSource' });
-export const AmendSourceBody = SourceFields.partial().extend({ reason: Reason }).meta({ id: 'AmendSource' });
+export const RegisterSourceBody = SourceRegistered.extend({ sourceId: Slug.optional() }).meta({ id: 'RegisterSource', examples: example('POST', /^\/sources$/) });
+export const AmendSourceBody = SourceFields.partial().extend({ reason: Reason }).meta({ id: 'AmendSource', examples: [{ url: 'https://www.geo.tv', reason: 'Added the outlet’s address.' }] });
 export const RegisterIncidentBody = IncidentRegistered.extend({
   incidentId: Slug.optional(),
   tags: IncidentFields.shape.tags.default([]),
-}).meta({ id: 'RegisterIncident' });
-export const AmendIncidentBody = IncidentFields.partial().extend({ reason: Reason }).meta({ id: 'AmendIncident' });
-export const RecordClaimBody = ClaimRecorded.extend({ claimId: Slug.optional() }).meta({ id: 'RecordClaim' });
-export const ReviseClaimBody = ClaimRevised.omit({ claimId: true }).meta({ id: 'ReviseClaim' });
-export const RetractClaimBody = ClaimRetracted.omit({ claimId: true }).meta({ id: 'RetractClaim' });
-export const CorrectClaimBody = ClaimCorrected.omit({ claimId: true }).meta({ id: 'CorrectClaim' });
-export const RankClaimBody = ClaimRanked.omit({ claimId: true }).meta({ id: 'RankClaim' });
+}).meta({ id: 'RegisterIncident', examples: example('POST', /^\/incidents$/) });
+export const AmendIncidentBody = IncidentFields.partial().extend({ reason: Reason }).meta({ id: 'AmendIncident', examples: [{ category: 'suicide-bombing', reason: 'Police confirmed a suicide car bomb.' }] });
+export const RecordClaimBody = ClaimRecorded.extend({ claimId: Slug.optional() }).meta({ id: 'RecordClaim', examples: example('POST', /\/claims$/) });
+export const ReviseClaimBody = ClaimRevised.omit({ claimId: true }).meta({ id: 'ReviseClaim', examples: example('POST', /\/revisions$/) });
+export const RetractClaimBody = ClaimRetracted.omit({ claimId: true }).meta({ id: 'RetractClaim', examples: [{ statedAt: '2024-10-09', reason: 'The outlet withdrew its report.' }] });
+export const CorrectClaimBody = ClaimCorrected.omit({ claimId: true }).meta({ id: 'CorrectClaim', examples: example('POST', /\/corrections$/) });
+export const RankClaimBody = ClaimRanked.omit({ claimId: true }).meta({ id: 'RankClaim', examples: example('POST', /\/rank$/) });
 
 export const IncidentParams = z.strictObject({ id: Slug });
 export const ClaimParams = z.strictObject({ id: Slug, claimId: Slug });
