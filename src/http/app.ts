@@ -20,7 +20,7 @@ import type { AppServices } from './services.ts';
 import { correlationId } from './write.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-const TOKEN_KEY_ID = /^Bearer\s+pal_([a-z0-9][a-z0-9-]{1,63})_/i;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -47,9 +47,6 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-Id', correlationId(req));
-    if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-      throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
-    }
   });
 
   await app.register(helmet, {
@@ -57,6 +54,12 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     contentSecurityPolicy: {
       directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
     },
+  });
+  // After helmet, so a 415 carries the security headers too.
+  app.addHook('onRequest', async (req) => {
+    if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+      throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
+    }
   });
   if (s.config.corsOrigin !== undefined) {
     await app.register(cors, {
@@ -76,10 +79,12 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   await app.register(rateLimit, {
     max: s.config.rateLimit,
     timeWindow: 60_000,
-    // Per key when the request names one, else per client address.
+    // Per key when the request carries a valid one, else per client address: a forged token naming
+    // someone's key id spends the sender's budget, not the key holder's.
     keyGenerator: (req) => {
-      const m = TOKEN_KEY_ID.exec(req.headers.authorization ?? '');
-      return m ? `key:${m[1]!.toLowerCase()}` : `ip:${req.ip}`;
+      const m = BEARER.exec(req.headers.authorization ?? '');
+      const principal = m ? s.keys.authenticate(m[1]!) : undefined;
+      return principal ? `key:${principal.id}` : `ip:${req.ip}`;
     },
     allowList: (req) => req.url === '/health',
   });

@@ -17,25 +17,32 @@ const ANONYMOUS_GRANTS: readonly Role[] = ['reader', 'auditor'];
 
 export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: boolean): void {
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const header = req.headers.authorization;
-    if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      const principal = m ? keys.authenticate(m[1]!) : undefined;
-      // An unknown key is refused even on public reads: a client that sends a key expects it to count.
-      if (!principal) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
-      req.principal = principal;
-      // The key id (never the token) on this request's later log lines, "request completed" included.
-      req.log = reply.log = req.log.child({ actor: principal.id });
-    }
-    const needed = req.routeOptions.config?.role;
-    if (needed === undefined) return;
-    if (req.principal === undefined) {
-      if (publicRead && ANONYMOUS_GRANTS.includes(needed)) return;
-      throw new HttpProblem('unauthorized', `this route needs a key with the ${needed} role`, {}, { 'WWW-Authenticate': 'Bearer' });
-    }
-    if (!ROLE_GRANTS[req.principal.role].includes(needed)) {
-      throw new HttpProblem('forbidden', `the key's role ${req.principal.role} may not do this (needs ${needed})`);
-    }
+  // preParsing, not onRequest: @fastify/rate-limit's hook is route-level, so it runs after every
+  // app-level onRequest hook; authenticating later lets requests with bad tokens be rate limited too.
+  app.addHook('preParsing', async (req: FastifyRequest, reply: FastifyReply, payload) => {
+    authenticate(req, reply, keys, publicRead);
+    return payload;
   });
+}
+
+function authenticate(req: FastifyRequest, reply: FastifyReply, keys: KeyRing, publicRead: boolean): void {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const principal = m ? keys.authenticate(m[1]!) : undefined;
+    // An unknown key is refused even on public reads: a client that sends a key expects it to count.
+    if (!principal) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
+    req.principal = principal;
+    // The key id (never the token) on this request's later log lines, "request completed" included.
+    req.log = reply.log = req.log.child({ actor: principal.id });
+  }
+  const needed = req.routeOptions.config?.role;
+  if (needed === undefined) return;
+  if (req.principal === undefined) {
+    if (publicRead && ANONYMOUS_GRANTS.includes(needed)) return;
+    throw new HttpProblem('unauthorized', `this route needs a key with the ${needed} role`, {}, { 'WWW-Authenticate': 'Bearer' });
+  }
+  if (!ROLE_GRANTS[req.principal.role].includes(needed)) {
+    throw new HttpProblem('forbidden', `the key's role ${req.principal.role} may not do this (needs ${needed})`);
+  }
 }
