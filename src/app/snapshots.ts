@@ -221,8 +221,12 @@ export function keepSnapshots(
       .catch((err: unknown) => warn(`could not write a snapshot: ${(err as Error).message}`))
       .finally(() => { pending = undefined; });
   };
+  // The interval grows with the log (at least `every`, at most doubling the log between saves):
+  // copying the state pauses the event loop for a time that grows with the state, so the number of
+  // saves stays logarithmic and their cost per event stays constant.
   const off = live.onEvent(() => {
-    if (live.next - (savedAt < 0n ? 0n : savedAt) >= every) save();
+    const last = savedAt < 0n ? 0n : savedAt;
+    if (live.next - last >= (last > every ? last : every)) save();
   });
   // No save right after start, even after a long replay: copying a large state blocks the event loop
   // for seconds, which at startup stalls the HTTP app's plugin loading past its timeout. The next
