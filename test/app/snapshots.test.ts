@@ -185,17 +185,26 @@ t.test('a snapshot written by other fold versions is discarded', async (t) => {
   t.match(w.seen[0], /written for folds/);
 });
 
-t.test('keepSnapshots saves every N events and at close', async (t) => {
+t.test('keepSnapshots saves as the log grows (the interval grows with it) and at close', async (t) => {
   const f = await fixture(t);
   const live = new LiveModels(f.store, f.folds);
   await live.start();
-  const keeper = keepSnapshots(live, f.dir, f.folds, { every: 30, savedAt: live.next, warn: (m) => t.fail(m) });
-  t.notOk(fs.existsSync(snapshotPath(f.dir)), 'nothing due yet');
+  const start = live.next;
+  t.ok(start > 30n, 'the fixture is larger than the minimum interval');
+  const keeper = keepSnapshots(live, f.dir, f.folds, { every: 30, savedAt: start, warn: (m) => t.fail(m) });
+  const settle = async (): Promise<void> => {
+    await live.waitFor((await f.store.size()) - 1n);
+    // The periodic save runs in a later macrotask and writes asynchronously: give it time.
+    for (let i = 0; i < 200 && !fs.existsSync(snapshotPath(f.dir)); i++) await new Promise((r) => setTimeout(r, 10));
+  };
   await f.grow(1);
-  await live.waitFor((await f.store.size()) - 1n);
-  // The periodic save runs in a later macrotask and writes asynchronously: wait for the file.
-  for (let i = 0; i < 200 && !fs.existsSync(snapshotPath(f.dir)); i++) await new Promise((r) => setTimeout(r, 10));
-  t.ok(fs.existsSync(snapshotPath(f.dir)), 'a periodic snapshot was written');
+  await settle();
+  t.ok(live.next - start >= 30n, 'more than `every` events arrived');
+  t.ok(live.next - start < start, 'but fewer than the log held at the last save');
+  t.notOk(fs.existsSync(snapshotPath(f.dir)), 'so no snapshot yet: the interval is the size at the last save');
+  while (live.next - start < start) await f.grow(1);
+  await settle();
+  t.ok(fs.existsSync(snapshotPath(f.dir)), 'a periodic snapshot once the log doubled');
   await f.grow(1);
   await live.waitFor((await f.store.size()) - 1n);
   await live.stop();
