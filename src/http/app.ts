@@ -48,6 +48,17 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-Id', correlationId(req));
   });
+  // On close, answers to the requests still in flight end their connection: a keep-alive socket left
+  // idle after close() began is not closed by the server and would hold shutdown for its keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('Connection', 'close');
+    return payload;
+  });
 
   await app.register(helmet, {
     // Swagger UI at /docs needs inline styles and data: images; everything else is JSON.
