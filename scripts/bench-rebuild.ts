@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { allFolds } from '../src/app/folds.ts';
+import { foldLog } from '../src/app/live-models.ts';
 import { openRuntime } from '../src/app/runtime.ts';
 import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
@@ -96,23 +97,9 @@ async function rebuildOnce(): Promise<{ ms: number; events: number; perFold: Map
   const store = await openSqliteStore({ file });
   try {
     const folds = allFolds();
-    const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
-    const perFold = new Map<string, number>(folds.map((f) => [f.name, 0]));
     const t0 = performance.now();
-    let next = 0n;
-    for (;;) {
-      const page = await store.readAll({ from: next, limit: 1000 });
-      if (page.length === 0) break;
-      for (const f of folds) {
-        const t = performance.now();
-        let s = states.get(f.name);
-        for (const e of page) s = f.apply(s, e);
-        states.set(f.name, s);
-        perFold.set(f.name, perFold.get(f.name)! + performance.now() - t);
-      }
-      next += BigInt(page.length);
-    }
-    return { ms: performance.now() - t0, events: Number(next), perFold };
+    const { events, msPerFold: perFold } = await foldLog(store, folds);
+    return { ms: performance.now() - t0, events, perFold };
   } finally {
     await store.close();
   }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
 import { allFolds } from '../app/folds.ts';
-import { LiveModels, type Fold } from '../app/live-models.ts';
+import { foldLog, LiveModels, type Fold } from '../app/live-models.ts';
 import { loadSnapshot } from '../app/snapshots.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { parseCheckpoint, signCheckpoint, verifyCheckpoint } from '../log/checkpoint.ts';
@@ -310,7 +310,7 @@ export interface RebuildRow {
  * - the live path, what a running instance holds: LiveModels restored from the data directory's
  *   snapshot when it is valid, then fed by the store's catch-up subscription (the code path every
  *   write goes through), or, without a snapshot, that subscription from index 0;
- * - a from-scratch fold of every event through fresh folds (foldAll's loop, page by page).
+ * - a from-scratch fold of every event through fresh folds (foldLog).
  * Any divergence between incremental application, snapshot restore and a clean replay — a projection
  * that depends on Map order, on state a restore loses, or on when it sees an event — shows up as a
  * DIFFERENT line. The Merkle fold compares the tree's size and root.
@@ -324,30 +324,9 @@ export async function rebuild(config: Config): Promise<{ rows: RebuildRow[]; sna
     await live.stop();
     const liveSnap = live.snapshot();
 
-    // Fold-major within a page: folds are independent, so each still sees every event in order, and
-    // timing a whole page per fold costs nothing per event.
-    const fresh = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
-    const ms = new Map<string, number>(folds.map((f) => [f.name, 0]));
     const bar = progress('rebuild', Number(liveSnap.next));
-    let events = 0;
-    let next = 0n;
-    for (;;) {
-      // The live models stopped at liveSnap.next: fold exactly that prefix, even if writers continue.
-      const limit = Number(liveSnap.next - next < BigInt(PAGE) ? liveSnap.next - next : BigInt(PAGE));
-      if (limit === 0) break;
-      const page = await store.readAll({ from: next, limit });
-      if (page.length === 0) break;
-      for (const f of folds) {
-        const t0 = performance.now();
-        let s = fresh.get(f.name);
-        for (const e of page) s = f.apply(s, e);
-        fresh.set(f.name, s);
-        ms.set(f.name, ms.get(f.name)! + performance.now() - t0);
-      }
-      events += page.length;
-      next += BigInt(page.length);
-      bar.update(events);
-    }
+    // The live models stopped at liveSnap.next: fold exactly that prefix, even if writers continue.
+    const { states: fresh, events, msPerFold: ms } = await foldLog(store, folds, { until: liveSnap.next, pageSize: PAGE, onPage: (n) => bar.update(n) });
     bar.done();
     const rows = folds.map((f) => ({
       name: f.name,
