@@ -9,7 +9,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type
 import { randomUUID } from 'node:crypto';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
-import { HttpProblem, problem, sendProblem } from './problems.ts';
+import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
 import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
@@ -21,6 +21,30 @@ import { correlationId } from './write.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** With the u flag a class of surrogates matches only unpaired ones. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/**
+ * The JSON Pointer of the first string or key holding a lone surrogate (JSON's `"\ud800"`), which
+ * RFC 8785 (the leaf hash of every event) cannot encode; iterative, so deep bodies cannot overflow.
+ */
+function loneSurrogateAt(body: unknown): string | undefined {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (LONE_SURROGATE.test(v)) return at;
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const p = `${at}${jsonPointer([k])}`;
+        if (LONE_SURROGATE.test(k)) return p;
+        stack.push([x, p]);
+      }
+    }
+  }
+  return undefined;
+}
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
@@ -37,6 +61,11 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any hook (a malformed %-escape, a path segment over
+    // maxParamLength): problem+json like every other error, not fastify's own JSON.
+    frameworkErrors: (err, _req, reply) => {
+      void sendProblem(reply, problem('bad-request', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is longer than 200 characters' : err.message));
+    },
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -70,6 +99,16 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   app.addHook('onRequest', async (req) => {
     if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
       throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
+    }
+  });
+  // A body that is not well-formed Unicode is refused before validation, not failed on at append (500).
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined || req.body === null) return;
+    const at = loneSurrogateAt(req.body);
+    if (at !== undefined) {
+      throw new HttpProblem('validation', `body ${at || '/'}: not well-formed Unicode (a lone surrogate)`, {
+        errors: [{ in: 'body', path: at, message: 'must be well-formed Unicode (no lone surrogates)' }],
+      });
     }
   });
   if (s.config.corsOrigin !== undefined) {
