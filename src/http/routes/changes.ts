@@ -39,6 +39,11 @@ export interface ChangeFeedOptions {
 export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbeatMs: 15_000, slowClientMs: 30_000 }): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(ssePlugin, { heartbeatInterval: opts.heartbeatMs });
+    // Open streams end when the server closes: a graceful shutdown must not wait on idle listeners.
+    const streams = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of streams) end();
+    });
 
     app.get('/changes', {
       config: { role: 'reader' },
@@ -80,10 +85,17 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
       let wake: (() => void) | undefined;
       const unsubscribe = s.live.onEvent(() => wake?.());
       let open = true;
-      reply.sse.onClose(() => {
+      let closed!: () => void;
+      const whenClosed = new Promise<void>((resolve) => {
+        closed = resolve;
+      });
+      const end = (): void => {
         open = false;
         wake?.();
-      });
+        closed();
+      };
+      streams.add(end);
+      reply.sse.onClose(end);
       try {
         while (open) {
           if (from >= s.live.next) {
@@ -97,7 +109,9 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
           const page = await s.store.readAll({ from, limit: Math.min(500, Number(s.live.next - from)) });
           for (const e of page) {
             const sent = reply.sse.send({ id: String(e.index), event: 'change', data: changeItem(e) });
-            if (!(await within(sent, opts.slowClientMs))) {
+            const taken = await within(sent, opts.slowClientMs, whenClosed);
+            if (taken === 'closed') break;
+            if (taken === 'timeout') {
               req.log.info({ index: Number(e.index) }, 'dropping a slow change-feed client');
               open = false;
               break;
@@ -106,6 +120,7 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
           from += BigInt(page.length);
         }
       } finally {
+        streams.delete(end);
         unsubscribe();
         reply.sse.close();
       }
@@ -113,14 +128,14 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
   };
 }
 
-/** Whether the promise settled within ms (a write that waits on 'drain' for that long means a stalled client). */
-async function within(p: Promise<void>, ms: number): Promise<boolean> {
+/** How a write ended: taken by the client, still waiting on 'drain' after ms (a stalled client), or the stream closed. */
+async function within(p: Promise<void>, ms: number, closed: Promise<void>): Promise<'sent' | 'timeout' | 'closed'> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([p.then(() => true as const), timeout]);
+    return await Promise.race([p.then(() => 'sent' as const), timeout, closed.then(() => 'closed' as const)]);
   } finally {
     clearTimeout(timer);
   }
