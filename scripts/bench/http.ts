@@ -1,0 +1,166 @@
+/** HTTP load: the server in a child process (server.ts), autocannon's programmatic API in this one. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { BENCH_TOKEN } from './lib.ts';
+
+const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+export interface Server {
+  port: number;
+  url: string;
+  child: ChildProcess;
+  mem(): Promise<NodeJS.MemoryUsage>;
+  stats(): Promise<{ commits: number; appends: number } | undefined>;
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  mode: 'app' | 'bare';
+  dir?: string;
+  bodies?: string;
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
+  cpuProfDir?: string;
+}
+
+export async function startServer(o: ServerOptions): Promise<Server> {
+  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  if (o.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`);
+  const child = fork(SERVER, [], {
+    execArgv,
+    env: {
+      ...process.env,
+      BENCH_MODE: o.mode,
+      ...(o.dir ? { BENCH_DIR: o.dir } : {}),
+      ...(o.bodies ? { BENCH_BODIES: o.bodies } : {}),
+      PALIMPSEST_SQLITE_SYNCHRONOUS: o.synchronous ?? 'FULL',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T>(msg: string, key: string): Promise<T> => new Promise((resolve, reject) => {
+    const onMsg = (m: Record<string, unknown>): void => {
+      if (key in m) {
+        child.off('message', onMsg);
+        child.off('exit', onExit);
+        resolve(m[key] as T);
+      }
+    };
+    const onExit = (code: number | null): void => reject(new Error(`bench server exited (${code}) before answering ${msg}`));
+    child.on('message', onMsg);
+    child.once('exit', onExit);
+    if (msg !== '') child.send(msg);
+  });
+  const port = await ask<number>('', 'ready');
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    mem: () => ask<NodeJS.MemoryUsage>('mem', 'mem'),
+    stats: () => ask<{ commits: number; appends: number } | undefined>('stats', 'stats'),
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.send('stop');
+    }),
+  };
+}
+
+const AUTH = { authorization: `Bearer ${BENCH_TOKEN}`, 'content-type': 'application/json' };
+
+/** Requests with bounded concurrency, for setting up data through the real routes. */
+export async function postAll(url: string, items: Array<{ path: string; body: unknown }>, concurrency = 32): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const it = items[next++]!;
+      const res = await fetch(`${url}${it.path}`, { method: 'POST', headers: AUTH, body: JSON.stringify(it.body) });
+      if (res.status !== 201) throw new Error(`POST ${it.path} answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer().catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+export const BENCH_SOURCE = 'bench-source';
+
+export function incidentBody(id: string): Record<string, unknown> {
+  return {
+    incidentId: id, title: `Bench incident ${id}`, occurredAt: { start: '2024-10-06', precision: 'day' },
+    location: { name: 'Karachi', region: 'Sindh', country: 'PK' }, category: 'bombing', tags: ['bench'],
+  };
+}
+
+/** Registers the source and `n` incidents through the API; returns the incident ids. */
+export async function seedPool(url: string, n: number, prefix = 'inc'): Promise<string[]> {
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i.toString().padStart(5, '0')}`);
+  const exists = await fetch(`${url}/sources/${BENCH_SOURCE}`);
+  await exists.arrayBuffer();
+  if (exists.status === 404) {
+    await postAll(url, [{ path: '/sources', body: { sourceId: BENCH_SOURCE, name: 'Bench Source', kind: 'news-outlet' } }], 1);
+  }
+  await postAll(url, ids.map((id) => ({ path: '/incidents', body: incidentBody(id) })));
+  return ids;
+}
+
+export function claimBody(claimId: string, n: number): Record<string, unknown> {
+  return {
+    claimId, predicate: 'deaths', value: { kind: 'exact', value: n % 97 }, sourceId: BENCH_SOURCE, statedAt: '2024-10-07',
+    citation: { url: `https://example.org/news/${claimId}`, publisher: 'Example News' },
+  };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+function summarize(r: Result, seconds: number): LoadResult {
+  return {
+    rps: r.requests.total / seconds,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+  };
+}
+
+let runSeq = 0;
+
+/** POST /incidents/{id}/claims, each request a distinct claim, round robin over the incident pool. */
+export async function loadWrites(url: string, pool: string[], connections: number, seconds: number): Promise<LoadResult> {
+  const run = (runSeq++).toString(36);
+  let n = 0;
+  const r = await autocannon({
+    url,
+    connections,
+    duration: seconds,
+    timeout: 30,
+    requests: [{
+      method: 'POST',
+      headers: AUTH,
+      setupRequest: (req) => {
+        const i = n++;
+        const claimId = `c-${run}-${i.toString(36)}`;
+        return { ...req, path: `/incidents/${pool[i % pool.length]!}/claims`, body: JSON.stringify(claimBody(claimId, i)) };
+      },
+    }],
+  });
+  return summarize(r, seconds);
+}
+
+export async function loadGet(url: string, path: string, connections: number, seconds: number): Promise<LoadResult> {
+  const r = await autocannon({ url: `${url}${path}`, connections, duration: seconds, timeout: 30 });
+  return summarize(r, seconds);
+}
