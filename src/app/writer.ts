@@ -157,17 +157,33 @@ export class Writer {
     };
   }
 
+  /**
+   * The decided-on state of recently written streams at a revision: the next command on the stream
+   * reads only the events after it (its own last append, or another process's), instead of the
+   * whole stream through the upcasters again. States are immutable (evolve returns new ones), so a
+   * cached one is never changed under a caller. Bounded: the least recently used streams go.
+   */
+  private readonly loaded = new Map<string, { state: unknown; revision: bigint }>();
+  private static readonly LOADED_MAX = 4096;
+
   private async load<S>(stream: string, d: Decider<unknown, S, DomainEvent>): Promise<{ state: S; revision: bigint | undefined }> {
+    const cached = this.loaded.get(stream) as { state: S; revision: bigint } | undefined;
     let events: StoredEvent[];
     try {
-      events = await this.store.readStream(stream);
+      events = await this.store.readStream(stream, cached ? { from: cached.revision + 1n } : {});
     } catch (err) {
       if (err instanceof StreamNotFound) return { state: d.initial(), revision: undefined };
       throw err;
     }
-    let state = d.initial();
+    let state = cached ? cached.state : d.initial();
     for (const e of events) state = d.evolve(state, d.parse(e));
-    return { state, revision: events.at(-1)?.revision };
+    const revision = events.at(-1)?.revision ?? cached?.revision;
+    if (revision !== undefined) {
+      this.loaded.delete(stream);
+      this.loaded.set(stream, { state, revision });
+      if (this.loaded.size > Writer.LOADED_MAX) this.loaded.delete(this.loaded.keys().next().value!);
+    }
+    return { state, revision };
   }
 
   private async refreshSources(cmd: unknown): Promise<void> {
