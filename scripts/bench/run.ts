@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { BIG_INCIDENT, generateLog } from '../gen-log.ts';
-import { emmettAppendRate, emmettReadRates, storeAppendRate, storeReadRates } from './appends.ts';
+import { storeAppendRate, storeReadRates } from './appends.ts';
 import { loadGet, loadWrites, seedPool, startServer, type LoadResult, type Server } from './http.ts';
 import { fmtMiB, fmtMs, fmtRate, fmtRatio, log, median, rawInsertRate, rm, tempDir } from './lib.ts';
 import { summarize } from './profile-summary.ts';
@@ -108,12 +108,29 @@ async function appends(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Peer: Emmett's SQLite event store.
 
+let emmettFailures = 0;
+/** One Emmett measurement in a child process (peer-child.ts), retried when Emmett crashes. */
+function emmett<T>(args: string[]): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/peer-child.ts'), work, ...args], {
+        cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+    } catch (err) {
+      emmettFailures++;
+      log(`emmett-sqlite run failed (attempt ${attempt}): ${String((err as { stderr?: string }).stderr ?? err).split('\n').find((l) => /Error|SQLITE/.test(l)) ?? err}`);
+      if (attempt >= 3) return { append: Number.NaN, read: Number.NaN, aggregate: Number.NaN } as T;
+    }
+  }
+}
+
 async function peer(): Promise<void> {
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let r = 0; r < P.runs; r++) {
     ours.push((await storeAppendRate(work, P.peerMs, 1)).rate);
-    theirs.push(await emmettAppendRate(work, P.peerMs));
+    theirs.push(emmett<{ append: number }>(['append', String(P.peerMs)]).append);
   }
   const target = '≥ 1.5× Emmett';
   const a = median(ours) / median(theirs);
@@ -122,7 +139,7 @@ async function peer(): Promise<void> {
   const theirReads = [];
   for (let r = 0; r < P.runs; r++) {
     ourReads.push(await storeReadRates(work, P.readLen, P.peerMs / 2));
-    theirReads.push(await emmettReadRates(work, P.readLen, P.peerMs / 2));
+    theirReads.push(emmett<{ read: number; aggregate: number }>(['read', String(P.peerMs / 2), String(P.readLen)]));
   }
   for (const k of ['read', 'aggregate'] as const) {
     const o = median(ourReads.map((x) => x[k]));
@@ -134,7 +151,8 @@ async function peer(): Promise<void> {
   }
   notes.push('Emmett: `getSQLiteEventStore({ fileName, schema: { autoMigration: \'CreateOrUpdate\' } })`, its documented setup for a file database '
     + '(it opens a connection per operation, sets WAL, keeps SQLite\'s default synchronous=FULL). Our store: synchronous=FULL for appends; '
-    + 'reads are `readStream` (rows JSON-parsed) and, for aggregate, a fold over them; Emmett\'s are `readStream` and `aggregateStream`.');
+    + 'reads are `readStream` (rows JSON-parsed) and, for aggregate, a fold over them; Emmett\'s are `readStream` and `aggregateStream`. '
+    + `Emmett runs in a child process: its sqlite3 connection handling can crash the process (SQLITE_BUSY "cannot commit transaction - SQL statements in progress"); runs that crashed this time and were retried: ${emmettFailures}.`);
 }
 
 // ---------------------------------------------------------------------------------------------
