@@ -58,6 +58,8 @@ export interface ViewState {
   order: IncidentState[];
   /** JSON-ready views, most recently used last; an entry is dropped when its incident changes. */
   cache: Map<string, IncidentView>;
+  /** Timeline items (fields and headline facts), most recently used last; dropped like `cache`. */
+  items: Map<string, unknown>;
   cacheLimit: number;
   /** Statement-time filter (ms); +Infinity for the live model. */
   knownAt: number;
@@ -110,6 +112,7 @@ export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number } 
     incidents: new Map(),
     order: [],
     cache: new Map(),
+    items: new Map(),
     cacheLimit: opts.cacheLimit ?? DEFAULT_CACHE_LIMIT,
     knownAt: knownAtInstant(opts.knownAt),
     strings: new Map(),
@@ -171,6 +174,7 @@ export function applyIncidentEvent(state: ViewState, incidentId: string, type: s
   inc.revision = revision;
   inc.updatedAt = recordedAt;
   state.cache.delete(incidentId);
+  state.items.delete(incidentId);
   return applyClaimEvent(state, inc, { type, data, recordedAt });
 }
 
@@ -359,6 +363,9 @@ export function buildIncidentView(events: readonly StoredEvent[], opts: KnownAtO
   return inc.done === true ? undefined : viewOf(inc.value);
 }
 
+const STATUSES: Record<ClaimStatus, ClaimStatus> = { active: 'active', retracted: 'retracted', voided: 'voided' };
+const RANKS: Record<RankName, RankName> = { preferred: 'preferred', normal: 'normal', deprecated: 'deprecated' };
+
 export const incidentView: Projection<ViewState> = {
   name: 'incident-view',
   version: 1,
@@ -376,5 +383,23 @@ export const incidentView: Projection<ViewState> = {
     }
     // Canonical JSON (keys sorted): live events and events read back from a store may differ in key order.
     return canonicalize({ incidents: out, order: state.order.map((i) => i.incidentId) }) ?? '';
+  },
+  forSnapshot(state: ViewState): ViewState {
+    return { ...state, cache: new Map(), items: new Map() };
+  },
+  afterRestore(state: ViewState): ViewState {
+    // Share one copy of each repeated string again, as the live fold does: at a million events the
+    // copies v8.deserialize makes cost more memory than the claims themselves.
+    for (const inc of state.incidents.values()) {
+      for (const c of inc.claims.values()) {
+        c.predicate = intern(state, c.predicate);
+        c.key = intern(state, c.key);
+        c.sourceId = intern(state, c.sourceId);
+        if (c.mode !== undefined) c.mode = intern(state, c.mode);
+        c.status = STATUSES[c.status];
+        c.rank = RANKS[c.rank];
+      }
+    }
+    return state;
   },
 };

@@ -9,4 +9,8 @@ export interface Projection<S> {
   apply(state: S, e: StoredEvent): S;
   /** Deterministic: the same events give the same string, whatever order Maps were filled in. */
   serialize(state: S): string;
+  /** The part of the state a snapshot keeps (without caches that are rebuilt on demand). */
+  forSnapshot?(state: S): S;
+  /** Repairs a state read back from a snapshot (v8.deserialize gives every string its own copy). */
+  afterRestore?(state: S): S;
 }

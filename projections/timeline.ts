@@ -47,13 +47,27 @@ function headlineFact(facts: Record<string, FactView>, key: string): HeadlineFac
   return rest;
 }
 
+/**
+ * An incident's timeline item, memoised until the incident's next event: resolving the headline
+ * facts walks every claim of the incident, and a page asks for up to 200 items at a time.
+ */
 function itemOf(state: ViewState, inc: IncidentState): TimelineItem {
-  // Peek at the cache without refreshing its LRU order: a timeline page is not a read of each incident.
+  const memo = state.items.get(inc.incidentId) as TimelineItem | undefined;
+  if (memo !== undefined) return memo;
+  // Peek at the view cache without refreshing its LRU order: a timeline page is not a read of each incident.
   const facts = state.cache.get(inc.incidentId)?.facts ?? resolveFacts(inc, HEADLINE_KEYS);
-  return {
+  const item: TimelineItem = {
     ...incidentFields(inc),
     headline: { deaths: headlineFact(facts, 'deaths'), injuries: headlineFact(facts, 'injuries'), responsibility: headlineFact(facts, 'responsibility') },
   };
+  if (state.cacheLimit > 0) {
+    state.items.set(inc.incidentId, item);
+    if (state.items.size > state.cacheLimit) {
+      const oldest = state.items.keys().next();
+      if (oldest.done !== true) state.items.delete(oldest.value);
+    }
+  }
+  return item;
 }
 
 function compareKey(inc: IncidentState, key: number, id: string): number {

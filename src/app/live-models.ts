@@ -6,6 +6,10 @@ export interface Fold<S = unknown> {
   version: number;
   initial(): S;
   apply(state: S, e: StoredEvent): S;
+  /** The part of the state a snapshot keeps. */
+  forSnapshot?(state: S): S;
+  /** Repairs a state read back from a snapshot. */
+  afterRestore?(state: S): S;
 }
 
 type Waiter = { index: bigint; resolve(): void; reject(e: Error): void };

@@ -65,7 +65,7 @@ export function encodeSnapshot(snap: SnapshotState, folds: readonly Fold[]): Buf
   const payloadStates = new Map<string, unknown>();
   for (const f of folds) {
     const s = snap.states.get(f.name);
-    payloadStates.set(f.name, s instanceof MerkleLog ? ({ $merkle: s.serialize() } satisfies MerkleBytes) : s);
+    payloadStates.set(f.name, s instanceof MerkleLog ? ({ $merkle: s.serialize() } satisfies MerkleBytes) : (f.forSnapshot?.(s) ?? s));
   }
   // One v8.serialize for all states: objects shared between folds (and the timeline's array of the
   // same incident objects as the map) keep their identity when read back.
@@ -180,7 +180,7 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
       if (next > 0n && tree.leafHash(tree.size - 1).toString('base64') !== header.lastLeaf) throw new Error('last leaf of the tree differs from the header');
       states.set(f.name, tree);
     } else {
-      states.set(f.name, s);
+      states.set(f.name, f.afterRestore ? f.afterRestore(s) : s);
     }
   }
   if (treeOf(states) === undefined) throw new Error('no Merkle tree in the snapshot');

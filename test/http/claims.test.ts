@@ -139,3 +139,18 @@ t.test('responsibility resolves per actor', async (t) => {
   t.match(headline.responsibility, { status: 'disputed', competingClaims: true });
   t.notOk('claims' in headline.responsibility, 'headline facts come without their claims');
 });
+
+t.test('the timeline headline follows every change of its incident', async (t) => {
+  const h = await setup(t);
+  const headline = async () => json(await h.get('/incidents')).items[0].headline.deaths;
+  t.equal(await headline(), null);
+  await h.post('/incidents/inc/claims', fixtures.deaths('c-t', 'src-a', exact(2)));
+  t.match(await headline(), { status: 'reported', value: exact(2) });
+  t.match(await headline(), { status: 'reported', value: exact(2) }, 'a second read (memoised) agrees');
+  await h.post('/incidents/inc/claims/c-t/revisions', { value: exact(4), statedAt: '2024-10-08' });
+  t.match(await headline(), { value: exact(4) });
+  await h.post('/incidents/inc/claims/c-t/retractions', { statedAt: '2024-10-09', reason: 'withdrawn' });
+  t.match(await headline(), { status: 'withdrawn', value: null });
+  await h.req({ method: 'PATCH', url: '/incidents/inc', payload: { title: 'Renamed', reason: 'r' }, headers: { 'content-type': 'application/json' } });
+  t.equal(json(await h.get('/incidents')).items[0].title, 'Renamed');
+});
