@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AsOf } from '../app/reads.ts';
+import { jsonOf, sendJsonText } from './json-cache.ts';
 
 export function asOfOf(q: { asOf?: string | undefined; knownAt?: string | undefined; atRevision?: number | undefined }): AsOf {
   return {
@@ -28,9 +29,9 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: unknown): FastifyReply {
+export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object): FastifyReply {
   reply.header('ETag', etag);
   const inm = req.headers['if-none-match'];
   if (typeof inm === 'string' && matches(inm, etag)) return reply.code(304).send();
-  return reply.send(body);
+  return sendJsonText(reply, jsonOf(body));
 }

@@ -8,6 +8,7 @@ import {
 import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
+import { pageJson, sendJsonText } from '../json-cache.ts';
 import { eventItem } from './log.ts';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
@@ -32,7 +33,10 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.get('/incidents', {
       config: { role: 'reader' },
       schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: AnyObject, ...errors } },
-    }, async (req) => s.reads.timeline(req.query));
+    }, async (req, reply) => {
+      const page = await s.reads.timeline(req.query);
+      return sendJsonText(reply, pageJson(page.items, { nextCursor: page.nextCursor }));
+    });
 
     app.get('/incidents/:id', {
       config: { role: 'reader' },
