@@ -57,6 +57,26 @@ function treeOf(states: Map<string, unknown>): MerkleLog | undefined {
   return undefined;
 }
 
+/**
+ * v8.deserialize returns typed arrays (the Merkle bytes, packed tallies) as views into the input:
+ * one of them would keep the whole snapshot file alive for as long as the models live. This
+ * deserializer copies each one out.
+ */
+function copyView(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return (value as Uint8Array).slice();
+  return value;
+}
+
+function deserializeCopying(bytes: Buffer): unknown {
+  // `_readHostObject` is Node's documented hook for host objects; @types/node does not declare it.
+  const d = new v8.DefaultDeserializer(bytes) as v8.DefaultDeserializer & { _readHostObject(): unknown };
+  const readHostObject = d._readHostObject.bind(d);
+  d._readHostObject = () => copyView(readHostObject());
+  d.readHeader();
+  return d.readValue();
+}
+
 /** The snapshot's bytes; synchronous, so that the states cannot change while they are copied. */
 export function encodeSnapshot(snap: SnapshotState, folds: readonly Fold[]): Buffer {
   const tree = treeOf(snap.states);
@@ -167,7 +187,7 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
     throw new Error('an empty snapshot with a last leaf');
   }
 
-  const stored = v8.deserialize(body.subarray(8 + headerLen)) as Map<string, unknown>;
+  const stored = deserializeCopying(body.subarray(8 + headerLen)) as Map<string, unknown>;
   if (!(stored instanceof Map)) throw new Error('payload is not a map of states');
   const states = new Map<string, unknown>();
   for (const f of folds) {
