@@ -7,7 +7,7 @@ import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { registerAuth } from './auth.ts';
+import { principalOf, registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
 import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
 import { claimRoutes } from './routes/claims.ts';
@@ -20,7 +20,6 @@ import type { AppServices } from './services.ts';
 import { correlationId } from './write.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** With the u flag a class of surrogates matches only unpaired ones. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -132,8 +131,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     // Per key when the request carries a valid one, else per client address: a forged token naming
     // someone's key id spends the sender's budget, not the key holder's.
     keyGenerator: (req) => {
-      const m = BEARER.exec(req.headers.authorization ?? '');
-      const principal = m ? s.keys.authenticate(m[1]!) : undefined;
+      const principal = principalOf(req, s.keys);
       return principal ? `key:${principal.id}` : `ip:${req.ip}`;
     },
     allowList: (req) => req.url === '/health',

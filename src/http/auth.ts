@@ -15,6 +15,27 @@ declare module 'fastify' {
 /** Anonymous clients, when public reads are on, read projections and the log as readers and auditors. */
 const ANONYMOUS_GRANTS: readonly Role[] = ['reader', 'auditor'];
 
+/** Each request's bearer token, resolved once: null for a token that names no active key. */
+const resolved = new WeakMap<FastifyRequest, Principal | null>();
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * The principal the request's Authorization header stands for: undefined without a header, null for
+ * an unknown, revoked or malformed token. Shared by the rate limiter and authentication, so a token
+ * is checked once per request.
+ */
+export function principalOf(req: FastifyRequest, keys: KeyRing): Principal | null | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined) return undefined;
+  let p = resolved.get(req);
+  if (p === undefined) {
+    const m = BEARER.exec(header);
+    p = (m ? keys.authenticate(m[1]!) : undefined) ?? null;
+    resolved.set(req, p);
+  }
+  return p;
+}
+
 export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: boolean): void {
   app.decorateRequest('principal', undefined);
   // preParsing, not onRequest: @fastify/rate-limit's hook is route-level, so it runs after every
@@ -26,12 +47,10 @@ export function registerAuth(app: FastifyInstance, keys: KeyRing, publicRead: bo
 }
 
 function authenticate(req: FastifyRequest, reply: FastifyReply, keys: KeyRing, publicRead: boolean): void {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = m ? keys.authenticate(m[1]!) : undefined;
+  const principal = principalOf(req, keys);
+  if (principal !== undefined) {
     // An unknown key is refused even on public reads: a client that sends a key expects it to count.
-    if (!principal) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
+    if (principal === null) throw new HttpProblem('unauthorized', 'the bearer token is unknown, revoked or malformed', {}, { 'WWW-Authenticate': 'Bearer' });
     req.principal = principal;
     // The key id (never the token) on this request's later log lines, "request completed" included.
     req.log = reply.log = req.log.child({ actor: principal.id });
