@@ -3,12 +3,16 @@ import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
 import type { Fold } from './live-models.ts';
 
-/** What a replay needs: the events one idempotent request wrote. */
+/** What a replay needs of the events one idempotent request wrote: no more, since every keyed request keeps one. */
 export interface IdempotentWrite {
   requestHash: string;
   stream: string;
-  first: StoredEvent;
-  last: StoredEvent;
+  /** The ids an answer names, from the first event's data (incidentId, sourceId, claimId). */
+  ids: Record<string, string>;
+  /** Of the last event the request wrote. */
+  revision: bigint;
+  index: bigint;
+  position: bigint;
 }
 
 export type IdempotencyIndex = Map<string, IdempotentWrite>;
@@ -16,18 +20,36 @@ export type IdempotencyIndex = Map<string, IdempotentWrite>;
 /** Keys are scoped to the caller: the same key from two actors names two requests. */
 export const idempotencyScope = (actor: string, key: string): string => `${actor}\u0000${key}`;
 
+const ID_FIELDS = ['incidentId', 'sourceId', 'claimId'] as const;
+
+/** The id fields of an event's data: what a write's answer and Location are built from. */
+export function idsOf(data: unknown): Record<string, string> {
+  const ids: Record<string, string> = {};
+  if (typeof data !== 'object' || data === null) return ids;
+  for (const f of ID_FIELDS) {
+    const v = (data as Record<string, unknown>)[f];
+    if (typeof v === 'string') ids[f] = v;
+  }
+  return ids;
+}
+
 /** Idempotency records live in the events' metadata, so they survive restarts and show in the log. */
 export const idempotencyIndex: Fold<IdempotencyIndex> = {
   name: 'idempotency',
-  version: 1,
+  version: 2,
   initial: () => new Map(),
   apply(state, e) {
     const { idempotencyKey, requestHash } = e.metadata;
     if (idempotencyKey === undefined || requestHash === undefined) return state;
     const scope = idempotencyScope(e.metadata.actor, idempotencyKey);
     const seen = state.get(scope);
-    if (seen === undefined) state.set(scope, { requestHash, stream: e.stream, first: e, last: e });
-    else if (seen.requestHash === requestHash && seen.stream === e.stream) seen.last = e;
+    if (seen === undefined) {
+      state.set(scope, { requestHash, stream: e.stream, ids: idsOf(e.data), revision: e.revision, index: e.index, position: e.position });
+    } else if (seen.requestHash === requestHash && seen.stream === e.stream) {
+      seen.revision = e.revision;
+      seen.index = e.index;
+      seen.position = e.position;
+    }
     return state;
   },
 };

@@ -8,7 +8,7 @@ import { parseIncidentEvent, parseSourceEvent } from '../domain/upcast.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, ExpectedRevision, NewEvent, StoredEvent } from '../store/port.ts';
 import { StreamNotFound, WrongExpectedVersion } from '../store/port.ts';
-import { idempotencyScope, idempotentEventId, type IdempotencyIndex } from './idempotency.ts';
+import { idempotencyScope, idempotentEventId, idsOf, type IdempotencyIndex } from './idempotency.ts';
 import type { LiveModels } from './live-models.ts';
 
 export interface WriteContext {
@@ -56,7 +56,7 @@ export class Writer {
     if (seen.requestHash !== hash) {
       throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with another method, path or body');
     }
-    return { stream: seen.stream, revision: seen.last.revision, index: seen.last.index, position: seen.last.position, firstData: seen.first.data as Record<string, unknown>, replayed: true };
+    return { stream: seen.stream, revision: seen.revision, index: seen.index, position: seen.position, firstData: seen.ids, replayed: true };
   }
 
   async incident(cmd: IncidentCommand, ctx: WriteContext): Promise<WriteResult> {
@@ -152,7 +152,7 @@ export class Writer {
       revision: last.revision,
       index: last.index,
       position: last.position,
-      firstData: (seen?.first.data ?? last.data) as Record<string, unknown>,
+      firstData: seen?.ids ?? idsOf(last.data),
       replayed: true,
     };
   }
