@@ -1,4 +1,4 @@
-import { incidentStream, sourceStream } from '../domain/events.ts';
+import { incidentStream } from '../domain/events.ts';
 import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
@@ -159,4 +159,3 @@ function knownAtOpt(at: AsOf): { knownAt?: string } {
   return at.knownAt !== undefined ? { knownAt: at.knownAt } : {};
 }
 
-export { sourceStream };

@@ -7,7 +7,6 @@ import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
-import { sourceStream } from '../domain/events.ts';
 import { allFolds } from './folds.ts';
 import { LiveModels } from './live-models.ts';
 import { keepSnapshots, loadSnapshot } from './snapshots.ts';
@@ -66,4 +65,3 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   }
 }
 
-export { sourceStream };

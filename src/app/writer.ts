@@ -50,7 +50,7 @@ export class Writer {
   ) {}
 
   /** A replay of an earlier idempotent request, or undefined. Checked before If-Match. */
-  findReplay(actor: string, key: string, hash: string): IdempotentReplay | undefined {
+  findReplay(actor: string, key: string, hash: string): WriteResult | undefined {
     const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, key));
     if (seen === undefined) return undefined;
     if (seen.requestHash !== hash) {
@@ -211,8 +211,6 @@ export class Writer {
     };
   }
 }
-
-export type IdempotentReplay = WriteResult;
 
 function stale(current: bigint | undefined): HttpProblem {
   return new HttpProblem('precondition-failed', 'the stream has changed since the revision in If-Match', {

@@ -313,7 +313,8 @@ function revisions(events: StoredEvent[]): bigint[] {
   return events.map((e) => e.revision);
 }
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
+/** The error a promise rejects with, or undefined when it resolves. */
+export async function caught(p: Promise<unknown>): Promise<unknown> {
   try {
     await p;
   } catch (err) {

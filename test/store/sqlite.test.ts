@@ -9,7 +9,7 @@ import { openStore, type StoreConfig } from '../../src/store/open.ts';
 import { StoreUnavailable, type NewEvent, type SubscriptionMessage } from '../../src/store/port.ts';
 import { latestVersion, migrations } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { storeContract } from './contract.ts';
+import { caught, storeContract } from './contract.ts';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-sqlite-'));
@@ -32,14 +32,6 @@ async function fresh(t: Tap, opts: Partial<Parameters<typeof openSqliteStore>[0]
 }
 type Tap = Test;
 
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  return undefined;
-}
 
 storeContract(t, 'sqlite', async () => {
   const dataDir = tempDir();
