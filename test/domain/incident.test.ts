@@ -4,16 +4,13 @@ import type { CorrectClaim, IncidentCommand, RankClaim, RecordClaim, RetractClai
 import { DomainError } from '../../src/domain/errors.ts';
 import type { ClaimRecordedData, IncidentEvent, IncidentRegisteredData } from '../../src/domain/events.ts';
 import { decideIncident, evolveIncident, initialIncidentState, type ClaimState, type IncidentState } from '../../src/domain/incident.ts';
+import { incidentDecider } from '../../src/domain/decider.ts';
 import { fold, scenarios, snapshot } from './given.ts';
 
 const I = 'kabul-bombing-x1y2z3';
 const SOURCES = new Set(['reuters', 'afp', 'moi-af']);
 
-const decider = {
-  initial: initialIncidentState,
-  evolve: evolveIncident,
-  decide: (cmd: IncidentCommand, state: IncidentState) => decideIncident(cmd, state, { sourceExists: (id) => SOURCES.has(id) }),
-};
+const decider = incidentDecider({ sourceExists: (id) => SOURCES.has(id) });
 const given = (t: Test, events: IncidentEvent[]) => scenarios(t, decider).given(events);
 const stateOf = (events: IncidentEvent[]): IncidentState => fold(decider, events);
 const claimOf = (events: IncidentEvent[], claimId = 'c-1'): ClaimState => {
