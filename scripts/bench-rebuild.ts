@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { allFolds } from '../src/app/folds.ts';
 import { foldLog } from '../src/app/live-models.ts';
-import { openRuntime } from '../src/app/runtime.ts';
+import { openRuntime } from '../src/cli/runtime.ts';
 import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';

@@ -404,7 +404,7 @@ function report(started: Date, seconds: number): string {
     '## Notes',
     '',
     ...notes.map((n) => `- ${n}`),
-    '- HTTP servers: `openRuntime` (src/app/runtime.ts) + `app.listen` on 127.0.0.1:0 in a child process, config from `loadConfig` with '
+    '- HTTP servers: `openRuntime` (src/cli/runtime.ts) + `app.listen` on 127.0.0.1:0 in a child process, config from `loadConfig` with '
       + 'PALIMPSEST_DEMO=false, PALIMPSEST_RATE_LIMIT=100000000, PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS=0, PALIMPSEST_SQLITE_SYNCHRONOUS=FULL; '
       + 'autocannon 8 (programmatic API) in the parent process, each write request a distinct claim (setupRequest).',
     '',

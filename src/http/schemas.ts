@@ -4,7 +4,7 @@ import {
   SourceRegistered,
 } from '../domain/events.ts';
 import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
-import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+import { demoRequests, type DemoRequest } from '../demo/dataset.ts';
 
 /** The first demo request of a kind: OpenAPI examples that are real data of the demo dataset. */
 function example(method: DemoRequest['method'], path: RegExp): Record<string, unknown>[] {

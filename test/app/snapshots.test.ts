@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { allFolds } from '../../src/app/folds.ts';
 import { foldAll, LiveModels, type Fold } from '../../src/app/live-models.ts';
-import { openRuntime } from '../../src/app/runtime.ts';
+import { openRuntime } from '../../src/cli/runtime.ts';
 import { keepSnapshots, loadSnapshot, saveSnapshot, snapshotPath } from '../../src/app/snapshots.ts';
 import { fingerprint } from '../../src/cli/audit.ts';
 import { loadConfig } from '../../src/config.ts';

@@ -1,4 +1,4 @@
-import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+import { demoRequests, type DemoRequest } from '../demo/dataset.ts';
 import type { Runtime } from './runtime.ts';
 
 export class SeedError extends Error {
