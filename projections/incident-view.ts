@@ -11,6 +11,7 @@ import { factKey } from '../src/domain/predicates.ts';
 import type { ClaimValue, PredicateName, Qualifiers } from '../src/domain/predicates.ts';
 import type { Citation, Location, TimeValue } from '../src/domain/values.ts';
 import type { StoredEvent } from '../src/store/port.ts';
+import { intern, lowerBound, lruGet, lruSet } from './collections.ts';
 import { dataOf, incidentIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
 import type { Projection } from './projection.ts';
@@ -52,12 +53,6 @@ export interface ViewState {
   strings: Map<string, string>;
 }
 
-function intern<T extends string>(state: ViewState, s: T): T {
-  const found = state.strings.get(s) as T | undefined;
-  if (found !== undefined) return found;
-  state.strings.set(s, s);
-  return s;
-}
 
 export interface ClaimView {
   claimId: string;
@@ -110,16 +105,9 @@ function compareOrder(a: IncidentState, b: IncidentState): number {
   return a.incidentId < b.incidentId ? -1 : a.incidentId > b.incidentId ? 1 : 0;
 }
 
-/** First position whose element is not before `x`. */
-function lowerBound(order: readonly IncidentState[], x: IncidentState): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareOrder(order[mid] as IncidentState, x) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** First position in the timeline's order whose incident is not before `x`. */
+function positionOf(order: readonly IncidentState[], x: IncidentState): number {
+  return lowerBound(order, (inc) => compareOrder(inc, x));
 }
 
 export function fieldsOf(d: IncidentFields): IncidentFields {
@@ -147,7 +135,7 @@ export function applyIncidentEvent(state: ViewState, incidentId: string, type: s
     const fields = fieldsOf(data as IncidentFields);
     inc = { incidentId, fields, claims: new Map(), revision, updatedAt: recordedAt, sortKey: earliestInstant(fields.occurredAt.start) };
     state.incidents.set(incidentId, inc);
-    state.order.splice(lowerBound(state.order, inc), 0, inc);
+    state.order.splice(positionOf(state.order, inc), 0, inc);
     return true;
   }
   if (inc === undefined) return false;
@@ -170,10 +158,10 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       for (const [k, v] of Object.entries(changes)) if (v !== undefined) (fields as Record<string, unknown>)[k] = v;
       inc.fields = fields;
       if (changes.occurredAt !== undefined) {
-        const at = lowerBound(state.order, inc);
+        const at = positionOf(state.order, inc);
         if (state.order[at] === inc) state.order.splice(at, 1);
         inc.sortKey = earliestInstant(fields.occurredAt.start);
-        state.order.splice(lowerBound(state.order, inc), 0, inc);
+        state.order.splice(positionOf(state.order, inc), 0, inc);
       }
       return true;
     }
@@ -183,8 +171,8 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       const layers = recordedClaim(d, state.knownAt);
       if (layers === undefined) return false;
       inc.claims.set(d.claimId, {
-        ...layers, predicate: intern(state, layers.predicate), sourceId: intern(state, layers.sourceId),
-        key: intern(state, factKey(layers.predicate, layers.qualifiers)), mode: d.mode === undefined ? undefined : intern(state, d.mode),
+        ...layers, predicate: intern(state.strings, layers.predicate), sourceId: intern(state.strings, layers.sourceId),
+        key: intern(state.strings, factKey(layers.predicate, layers.qualifiers)), mode: d.mode === undefined ? undefined : intern(state.strings, d.mode),
         recordedAt: Date.parse(e.recordedAt),
       });
       return true;
@@ -199,8 +187,8 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       if (c === undefined) return false;
       const { claim, counted } = nextClaim(c, event, state.knownAt);
       if (claim !== c) {
-        if (claim.sourceId !== c.sourceId) claim.sourceId = intern(state, claim.sourceId);
-        if (claim.qualifiers !== c.qualifiers) claim.key = intern(state, factKey(claim.predicate, claim.qualifiers));
+        if (claim.sourceId !== c.sourceId) claim.sourceId = intern(state.strings, claim.sourceId);
+        if (claim.qualifiers !== c.qualifiers) claim.key = intern(state.strings, factKey(claim.predicate, claim.qualifiers));
         inc.claims.set(claim.claimId, claim);
       }
       return counted;
@@ -270,22 +258,12 @@ export function viewOf(inc: IncidentState): IncidentView {
  * later readers: treat it as read-only.
  */
 export function getIncident(state: ViewState, incidentId: string): IncidentView | undefined {
-  const cached = state.cache.get(incidentId);
-  if (cached !== undefined) {
-    state.cache.delete(incidentId);
-    state.cache.set(incidentId, cached);
-    return cached;
-  }
+  const cached = lruGet(state.cache, incidentId);
+  if (cached !== undefined) return cached;
   const inc = state.incidents.get(incidentId);
   if (inc === undefined) return undefined;
   const view = viewOf(inc);
-  if (state.cacheLimit > 0) {
-    state.cache.set(incidentId, view);
-    if (state.cache.size > state.cacheLimit) {
-      const oldest = state.cache.keys().next();
-      if (oldest.done !== true) state.cache.delete(oldest.value);
-    }
-  }
+  if (state.cacheLimit > 0) lruSet(state.cache, incidentId, view, state.cacheLimit);
   return view;
 }
 
@@ -342,10 +320,10 @@ export const incidentView: Projection<ViewState> = {
     // copies v8.deserialize makes cost more memory than the claims themselves.
     for (const inc of state.incidents.values()) {
       for (const c of inc.claims.values()) {
-        c.predicate = intern(state, c.predicate);
-        c.key = intern(state, c.key);
-        c.sourceId = intern(state, c.sourceId);
-        if (c.mode !== undefined) c.mode = intern(state, c.mode);
+        c.predicate = intern(state.strings, c.predicate);
+        c.key = intern(state.strings, c.key);
+        c.sourceId = intern(state.strings, c.sourceId);
+        if (c.mode !== undefined) c.mode = intern(state.strings, c.mode);
         c.status = STATUSES[c.status];
         c.rank = RANKS[c.rank];
       }

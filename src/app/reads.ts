@@ -1,6 +1,7 @@
 import { incidentStream } from '../domain/events.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
+import { readLog } from '../store/read-log.ts';
 import { buildIncidentView, getClaim, getIncident, type IncidentView, type ViewState } from '../../projections/incident-view.ts';
 import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
@@ -118,15 +119,11 @@ export class Reads {
   private async logAt(asOf: string | undefined): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     const limit = asOf === undefined ? undefined : Date.parse(asOf);
-    for (let from = 0n; ; ) {
-      const page = await this.store.readAll({ from, limit: 5000 });
-      for (const e of page) {
-        if (limit !== undefined && Date.parse(e.recordedAt) > limit) return out; // recordedAt never decreases
-        out.push(e);
-      }
-      if (page.length < 5000) return out;
-      from += BigInt(page.length);
+    for await (const e of readLog(this.store, { pageSize: 5000 })) {
+      if (limit !== undefined && Date.parse(e.recordedAt) > limit) break; // recordedAt never decreases
+      out.push(e);
     }
+    return out;
   }
 
   private async guardCursor<T>(f: () => Promise<T>): Promise<T> {

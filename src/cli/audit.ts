@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import { Command } from 'commander';
 import { allFolds } from '../app/folds.ts';
-import { foldLog, LiveModels, type Fold } from '../app/live-models.ts';
+import { foldLog, LiveModels } from '../app/live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
+import { readLog } from '../store/read-log.ts';
 import { loadSnapshot } from '../app/snapshots.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { parseCheckpoint, signCheckpoint, verifyCheckpoint } from '../log/checkpoint.ts';
@@ -46,17 +48,6 @@ function action<A extends unknown[]>(body: (...args: A) => Promise<void>): (...a
       process.exitCode = 1;
     }
   };
-}
-
-/** The log from `from` on, one page in memory at a time. */
-export async function* readLog(store: EventStore, from = 0n): AsyncGenerator<StoredEvent> {
-  let next = from;
-  for (;;) {
-    const page = await store.readAll({ from: next, limit: PAGE });
-    if (page.length === 0) return;
-    yield* page;
-    next += BigInt(page.length);
-  }
 }
 
 const where = (b: { index: number | bigint; stream: string; revision: number | bigint }): string =>
@@ -277,27 +268,6 @@ export async function verifyLog(config: Config, opts: { checkpoint?: string; key
 
 // ---------------------------------------------------------------------------------------------
 
-/** A byte-comparable text of a fold's state: its own serialize, the tree's root, or a stable dump. */
-export function fingerprint(fold: Fold, state: unknown): string {
-  const own = (fold as Fold & { serialize?: (s: unknown) => string }).serialize;
-  if (typeof own === 'function') return own(state);
-  if (state instanceof MerkleLog) return `${state.size} ${state.root().toString('base64')}`;
-  return stableText(state);
-}
-
-/** JSON with Map entries sorted, bigints and Buffers spelled out: equal states give equal text. */
-function stableText(v: unknown): string {
-  return JSON.stringify(v, function replacer(_k, x: unknown) {
-    if (typeof x === 'bigint') return `${x}n`;
-    if (x instanceof Map) return [...x.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-    if (x instanceof Set) return [...x].sort();
-    if (x !== null && typeof x === 'object' && (x as { type?: unknown }).type === 'Buffer' && Array.isArray((x as { data?: unknown }).data)) {
-      return Buffer.from((x as { data: number[] }).data).toString('base64');
-    }
-    return x;
-  });
-}
-
 export interface RebuildRow {
   name: string;
   events: number;
@@ -332,7 +302,7 @@ export async function rebuild(config: Config): Promise<{ rows: RebuildRow[]; sna
       name: f.name,
       events,
       ms: ms.get(f.name)!,
-      identical: fingerprint(f, fresh.get(f.name)) === fingerprint(f, liveSnap.states.get(f.name)),
+      identical: f.serialize(fresh.get(f.name)) === f.serialize(liveSnap.states.get(f.name)),
     }));
     return { rows, snapshotUsed: restored !== undefined };
   });
