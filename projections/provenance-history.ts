@@ -14,8 +14,8 @@ import type { StoredEvent } from '../src/store/port.ts';
 import { intern } from './collections.ts';
 import { dataOf, incidentIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
-import { applyIncidentEvent, fieldsOf, initialViewState } from './incident-view.ts';
-import type { ClaimState, ViewState } from './incident-view.ts';
+import { applyIncidentEvent, fieldsOf, initialViewState } from './incident-view/fold.ts';
+import type { ClaimState, ViewState } from './incident-view/fold.ts';
 import type { Projection } from './projection.ts';
 
 export interface HistoryEntry {

@@ -11,8 +11,8 @@ import type { StoredEvent } from '../src/store/port.ts';
 import { lowerBound, lruSet, upperBound } from './collections.ts';
 import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
 import type { KnownAtOptions } from './event-data.ts';
-import { foldView, incidentFields, resolveFacts } from './incident-view.ts';
-import type { FactView, IncidentFieldsView, IncidentState, ViewState } from './incident-view.ts';
+import { foldView, type IncidentState, type ViewState } from './incident-view/fold.ts';
+import { incidentFields, resolveFacts, type FactView, type IncidentFieldsView } from './incident-view/render.ts';
 import { boundInstant } from './time.ts';
 
 export interface TimelineQuery {
