@@ -2,7 +2,7 @@
  * Sources with counts over the claims NOW attributed to them: an erratum that moves a claim's
  * sourceId moves the claim and everything counted about it.
  *
- * Counts (choices where DESIGN.md is silent): `claims` = claims attributed and not voided (a claim
+ * Counts (choices beyond docs/api.md): `claims` = claims attributed and not voided (a claim
  * voided as wrong-incident is recorded anew on the right incident, and would count twice);
  * `revisions` = ClaimRevised events on them; `retractions` = those now retracted (a retraction undone
  * by an erratum was recorded in error and does not count against the source); `errata` =

@@ -12,7 +12,7 @@ import { InvalidQuery } from '../../projections/cursor.ts';
 import { AppError } from './errors.ts';
 import type { LiveModels } from './live-models.ts';
 
-/** The as-of parameters of DESIGN.md: system time, stream revision, statement time. */
+/** The as-of parameters (docs/api.md, Reads and time): system time, stream revision, statement time. */
 export interface AsOf {
   asOf?: string;
   atRevision?: bigint;
