@@ -108,12 +108,25 @@ async function appends(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Peer: Emmett's SQLite event store.
 
+const PEER_DIR = path.join(ROOT, 'scripts/bench/peer');
+
+/**
+ * The peer's packages live in their own folder (its sqlite3 driver compiles from source, for a
+ * figure only this benchmark needs): installed from its lockfile the first time they are needed.
+ */
+function ensurePeer(): void {
+  if (fs.existsSync(path.join(PEER_DIR, 'node_modules', '@event-driven-io', 'emmett-sqlite'))) return;
+  log('installing the benchmark peer (npm install --prefix scripts/bench/peer; sqlite3 compiles from source)');
+  execFileSync('npm', ['install', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 let emmettFailures = 0;
-/** One Emmett measurement in a child process (peer-child.ts), retried when Emmett crashes. */
+/** One Emmett measurement in a child process (peer/peer-child.ts), retried when Emmett crashes. */
 function emmett<T>(args: string[]): T {
+  ensurePeer();
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/peer-child.ts'), work, ...args], {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(PEER_DIR, 'peer-child.ts'), work, ...args], {
         cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
       });
       return JSON.parse(out.trim().split('\n').at(-1)!) as T;
