@@ -60,25 +60,25 @@ export class Reads {
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     const events = await this.streamAt(incidentId, at);
-    return events && buildIncidentView(events, knownAtOpt(at));
+    return events && buildIncidentView(events, knownAtFilter(at));
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
-    const items = buildHistory(events, { ...knownAtOpt(at), ...filter });
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
+    const items = buildHistory(events, { ...knownAtFilter(at), ...filter });
     return view && items ? { revision: view.revision, items } : undefined;
   }
 
   async claim(incidentId: string, claimId: string, at: AsOf): Promise<{ revision: number; claim: Record<string, unknown> } | 'no-incident' | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return 'no-incident';
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
     if (!view) return 'no-incident';
     const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
     if (!claim) return undefined;
-    const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
+    const history = buildHistory(events, { ...knownAtFilter(at), claimId }) ?? [];
     return { revision: view.revision, claim: { ...claim, history } };
   }
 
@@ -152,7 +152,7 @@ function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {
   return asOf === undefined || Date.parse(e.recordedAt) <= Date.parse(asOf);
 }
 
-function knownAtOpt(at: AsOf): { knownAt?: string } {
+function knownAtFilter(at: AsOf): { knownAt?: string } {
   return at.knownAt !== undefined ? { knownAt: at.knownAt } : {};
 }
 
