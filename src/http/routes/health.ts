@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
+import * as ex from '../schemas/examples.ts';
 
 const Health = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
   store: z.object({ kind: z.string(), reachable: z.boolean() }),
   index: z.number().int().nullable().describe('Size of the global log (the next index), null when the store is unreachable'),
   projections: z.object({ index: z.number().int(), lag: z.number().int().nullable() }),
-});
+}).meta({ id: 'Health', examples: [ex.health] });
 
 /** A projection this far behind the log is reported as degraded. */
 const DEGRADED_LAG = 1000n;
@@ -15,7 +16,7 @@ const DEGRADED_LAG = 1000n;
 export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/health', {
-      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: Health } },
+      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: Health.describe('Down: the store is unreachable or a projection failed') } },
     }, async (_req, reply) => {
       let size: bigint | undefined;
       const reachable = await s.store.ping().catch(() => false);
