@@ -60,7 +60,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/public-key', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: text('text/plain', '<origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line', ex.publicKey), ...problems([401, 403, 429]) } },
+      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: text('text/plain', '<origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line', ex.publicKey), ...problems([401, 403, 429, 503]) } },
     }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${s.signingKey.verifierKey}\n`));
 
     app.get('/log/proofs/inclusion', {

@@ -36,6 +36,7 @@ const PROBLEM_TEXT = {
   415: 'A write without Content-Type: application/json',
   422: 'Unknown source, or an Idempotency-Key reused with another body',
   429: 'Rate limited (see Retry-After)',
+  503: 'The event store is unavailable or the server is overloaded (see Retry-After)',
 } as const;
 type ErrorStatus = keyof typeof PROBLEM_TEXT;
 
@@ -44,11 +45,11 @@ export function problems<const S extends readonly ErrorStatus[]>(statuses: S): {
 }
 
 /** The errors of each kind of route, as they are really given. */
-export const READ_ERRORS = problems([400, 401, 403, 429]);
-export const READ_ONE_ERRORS = problems([400, 401, 403, 404, 429]);
-export const CREATE_ERRORS = problems([400, 401, 403, 409, 412, 413, 415, 422, 429]);
-export const AMEND_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 429]);
-export const CLAIM_WRITE_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 422, 429]);
+export const READ_ERRORS = problems([400, 401, 403, 429, 503]);
+export const READ_ONE_ERRORS = problems([400, 401, 403, 404, 429, 503]);
+export const CREATE_ERRORS = problems([400, 401, 403, 409, 412, 413, 415, 422, 429, 503]);
+export const AMEND_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 429, 503]);
+export const CLAIM_WRITE_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503]);
 
 /**
  * The answer of every write: the id of the resource written under the name its resource uses

@@ -83,7 +83,7 @@ export function documentTransform(publicRead: boolean): (input: TransformInput) 
     const notes: string[] = [];
     if (role === undefined) {
       schema.security = [];
-      notes.push('Open: no key needed.');
+      notes.push('Open: no key needed (a key that is sent must be valid, else 401).');
     } else if (publicRead && (role === 'reader' || role === 'auditor')) {
       schema.security = [];
       notes.push(PUBLIC_NOTE(role));
