@@ -39,6 +39,12 @@ export const StatedAt = z
   .string()
   .refine((s) => isDateTime(s) || (DATE.test(s) && validDate(s)), { error: (iss) => dateMessage('must be an RFC 3339 date-time or a date YYYY-MM-DD')(iss.input).message });
 
+/**
+ * An as-of point (asOf, knownAt): a date-time, or a date meaning the end of that day (UTC), as a
+ * statedAt date counts; given on as the date-time it stands for.
+ */
+export const AsOfInstant = StatedAt.transform((s) => (DATE.test(s) ? `${s}T23:59:59.999Z` : s));
+
 /** The instant a statedAt counts for when compared with knownAt: a bare date is the end of that day. */
 export function statedInstant(statedAt: string): number {
   if (DATE.test(statedAt)) return Date.parse(`${statedAt}T23:59:59.999Z`);

@@ -3,7 +3,7 @@ import {
   ClaimCorrected, ClaimRanked, ClaimRecorded, ClaimRetracted, ClaimRevised, IncidentFields, IncidentRegistered, SourceFields,
   SourceRegistered,
 } from '../domain/events.ts';
-import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
+import { AsOfInstant, Category, Country, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
 import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
 
 /** The first demo request of a kind: OpenAPI examples that are real data of the demo dataset. */
@@ -35,8 +35,8 @@ const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** As-of parameters (DESIGN.md, As-of). */
 export const AsOfQuery = z.strictObject({
-  asOf: DateTime.optional().describe('System time: only events recorded at or before this instant.'),
-  knownAt: DateTime.optional().describe('Statement time: only statements made at or before this instant.'),
+  asOf: AsOfInstant.optional().describe('System time: only events recorded at or before this instant. A date YYYY-MM-DD means the end of that day (UTC).'),
+  knownAt: AsOfInstant.optional().describe('Statement time: only statements made at or before this instant. A date YYYY-MM-DD means the end of that day (UTC): knownAt=2024-10-08 includes every statement dated 8 October.'),
   atRevision: Revision.optional().describe("Only the incident stream's events up to this revision."),
 });
 /** As-of on the collection routes: atRevision has no meaning across streams (→ 400 as an unknown parameter). */
