@@ -165,5 +165,6 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   await app.register(claimRoutes(s));
   await app.register(logRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
+  await app.register((await import('./web-app.ts')).webAppRoutes());
   return app;
 }

@@ -24,18 +24,20 @@ export async function sendWrite(method: 'POST' | 'PATCH', path: string, body: un
   if (opts.idempotencyKey && method === 'POST') headers['idempotency-key'] = opts.idempotencyKey;
   if (opts.ifMatch !== undefined) headers['if-match'] = `"${opts.ifMatch}"`;
   // Through the typed client (its middleware adds the key); the path is already filled in, so the
-  // call is typed loosely here and each form builds its body from the generated request schemas.
+  // call is typed loosely here; the server validates the body and answers by JSON Pointer.
   const init = { body: body as never, headers, parseAs: 'text' as const };
   const { response: res, data, error } = method === 'POST' ? await api.POST(path as never, init as never) : await api.PATCH(path as never, init as never);
-  const text = typeof data === 'string' ? data : typeof error === 'string' ? error : '';
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
+  // openapi-fetch hands back a success body as text (parseAs) and an error body already parsed when it is JSON.
+  let parsed: unknown = error;
+  if (res.ok && typeof data === 'string' && data !== '') {
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      parsed = data;
+    }
   }
   if (res.ok) return { ok: true, status: res.status, body: parsed };
-  const p = typeof parsed === 'object' && parsed !== null ? (parsed as Problem) : { status: res.status, detail: text };
+  const p = typeof parsed === 'object' && parsed !== null ? (parsed as Problem) : { status: res.status, detail: typeof parsed === 'string' ? parsed : res.statusText };
   return { ok: false, status: res.status, body: parsed, problem: { ...p, status: res.status } };
 }
 

@@ -4,6 +4,11 @@ import { navigate, withQuery } from '../router.tsx';
 
 const describe = (s: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? `the end of ${formatDate(s)} (UTC)` : formatInstant(s));
 
+/** A date `YYYY-MM-DD` means the end of that day (UTC), as the API defines it; sent as that instant. */
+export function toApiTime(s: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T23:59:59.999Z` : s;
+}
+
 /** What point in time the page shows, in words. */
 export function pointInTime(asOf: string | null, knownAt: string | null): string | null {
   if (!asOf && !knownAt) return null;

@@ -4,7 +4,7 @@ import { api, useRead } from '../api.ts';
 import { ClaimForm, useSources } from '../components/claim-form.tsx';
 import { FactCard } from '../components/fact-card.tsx';
 import { History } from '../components/history.tsx';
-import { TimeControls } from '../components/time-controls.tsx';
+import { TimeControls, toApiTime } from '../components/time-controls.tsx';
 import { formatInstant, formatPlace, formatTime } from '../format.ts';
 import { followChanges } from '../live.ts';
 import { Link, useLocation, withQuery } from '../router.tsx';
@@ -17,7 +17,7 @@ export function IncidentPage({ id }: { id: string }) {
   const qc = useQueryClient();
   const asOf = query.get('asOf');
   const knownAt = query.get('knownAt');
-  const at = { ...(asOf ? { asOf } : {}), ...(knownAt ? { knownAt } : {}) };
+  const at = { ...(asOf ? { asOf: toApiTime(asOf) } : {}), ...(knownAt ? { knownAt: toApiTime(knownAt) } : {}) };
   const view = useRead<IncidentView>(['incident', id, 'view', at], () => api.GET('/incidents/{id}', { params: { path: { id }, query: at } }));
   const history = useRead<{ items: HistoryEntry[] }>(['incident', id, 'history', at], () => api.GET('/incidents/{id}/history', { params: { path: { id }, query: at } }));
   const sources = useSources();

@@ -47,11 +47,11 @@ function Item({ item }: { item: TimelineItem }) {
 export function TimelinePage() {
   const { path, query } = useLocation();
   const params: Record<string, string> = {};
-  for (const k of [...FILTERS, 'cursor', 'order']) {
+  for (const k of [...FILTERS, 'cursor', 'order', 'limit']) {
     const v = query.get(k);
     if (v) params[k] = v;
   }
-  const list = useRead<Timeline>(['timeline', params], () => api.GET('/incidents', { params: { query: { ...params, limit: 20 } as never } }));
+  const list = useRead<Timeline>(['timeline', params], () => api.GET('/incidents', { params: { query: { limit: 20, ...params } as never } }));
   const [draft, setDraft] = useState<Record<string, string>>(() => Object.fromEntries(FILTERS.map((k) => [k, query.get(k) ?? ''])));
   const apply = (e: FormEvent): void => {
     e.preventDefault();
