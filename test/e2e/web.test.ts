@@ -66,8 +66,10 @@ async function run(): Promise<void> {
     const v = await axeSerious(page);
     t.same(v.map((x) => `${x.id}: ${x.help} (${x.nodes.map((n) => n.target.join(' ')).join(', ')})`), [], `axe: no serious or critical violation on the ${name}`);
   };
+  /** The whole page, and its first screen (what a reader sees on arrival). */
   const shoot = async (page: Page, name: string): Promise<void> => {
     await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(shots, `${name}-screen.png`) });
   };
   const signIn = async (page: Page, token: string): Promise<void> => {
     await page.getByRole('button', { name: 'Sign in to edit' }).click();
@@ -114,6 +116,7 @@ async function run(): Promise<void> {
         await page.getByText('1 incident').waitFor();
         t.equal(await page.getByRole('link', { name: /Confucius Institute/ }).count(), 1, 'the text filter narrows the list');
         await page.goto(`${base}/ui/?category=suicide-bombing&limit=2`);
+        await page.getByRole('link', { name: 'Next page' }).waitFor();
         const firstPage = await page.locator('.incident-card h2').allTextContents();
         t.equal(firstPage.length, 2);
         await page.getByRole('link', { name: 'Next page' }).click();
@@ -153,11 +156,15 @@ async function run(): Promise<void> {
     t.match(await revised.textContent(), /at least 2.*3/s, 'a revision shows before → after');
     t.match(await page.locator('.history-entry', { hasText: 'Erratum' }).first().textContent(), /misattributed/, 'an erratum shows its reason');
     await shoot(page, 'incident-laptop');
+    const deathsCard = page.locator('section.fact', { has: page.getByRole('heading', { name: 'deaths', exact: true }) });
+    await deathsCard.screenshot({ path: path.join(shots, 'incident-deaths-fact-laptop.png') });
+    await page.locator('.history').screenshot({ path: path.join(shots, 'incident-history-laptop.png'), clip: undefined });
     const phone = await context(PHONE);
     const p2 = await open(t, phone);
     await p2.goto(`${base}/ui/incidents/karachi-airport-2024`);
     await p2.getByRole('img', { name: 'deaths over statement time' }).waitFor();
     await shoot(p2, 'incident-phone');
+    await p2.locator('section.fact', { has: p2.getByRole('heading', { name: 'deaths', exact: true }) }).screenshot({ path: path.join(shots, 'incident-deaths-fact-phone.png') });
     await checkAxe(t, p2, 'incident page on a phone');
     await phone.close();
     await ctx.close();
@@ -205,6 +212,7 @@ async function run(): Promise<void> {
     t.equal(await statedAt.getAttribute('aria-invalid'), 'true', 'a 400 marks the field its JSON Pointer names');
     t.ok(await form.locator('.field.has-error', { has: page.getByText('Stated at', { exact: true }) }).locator('.field-error').isVisible(), 'and shows the message beside it');
     await shoot(page, 'claim-form-error-laptop');
+    await form.screenshot({ path: path.join(shots, 'claim-form-error-element.png') });
     await checkAxe(t, page, 'incident page with the claim form');
     await statedAt.fill('2024-10-08');
     await form.getByRole('button', { name: 'Record claim' }).click();
@@ -240,6 +248,7 @@ async function run(): Promise<void> {
     t.match(await conflict.textContent(), new RegExp(`You saw revision ${before.body.revision}`));
     await conflict.getByText(/ClaimRecorded/).first().waitFor();
     await shoot(page, 'conflict-laptop');
+    await form.screenshot({ path: path.join(shots, 'conflict-element.png') });
     await checkAxe(t, page, 'incident page with a conflict');
     await conflict.getByRole('button', { name: /^Retry on revision/ }).click();
     await form.getByText(/^Recorded claim c-/).waitFor();
