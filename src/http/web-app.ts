@@ -4,7 +4,7 @@
  * `/` redirects there. Without a build the server still starts, and /ui/ says how to make one.
  */
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,19 +26,19 @@ export function webAppRoutes(root: string = WEB_ROOT): FastifyPluginAsync {
       app.get('/ui/*', { schema: { hide: true } }, notBuilt);
       return;
     }
-    await app.register(fastifyStatic, {
-      root,
-      prefix: '/ui/',
-      wildcard: false,
-      index: false,
-      // Vite names assets by their content hash: they never change under the same name.
-      setHeaders: (res, file) => {
-        res.setHeader('Cache-Control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-      },
-    });
-    // The app's own routes (/ui/incidents/…, /ui/audit): the same index.html, never cached, so a new build is picked up.
-    const page = async (req: { url: string }, reply: FastifyReply) => {
-      if (req.url.startsWith('/ui/assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('no such asset');
+    // Only sendFile: files are looked up per request, so a rebuild while the server runs is served at once.
+    await app.register(fastifyStatic, { root, serve: false });
+    const page = async (req: FastifyRequest, reply: FastifyReply) => {
+      const rel = (req.params as { '*'?: string })['*'] ?? '';
+      const file = path.resolve(root, rel);
+      const inside = file.startsWith(root + path.sep);
+      if (rel !== '' && inside && fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+        // Vite names assets by their content hash: they never change under the same name.
+        const immutable = rel.startsWith('assets/');
+        return reply.header('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache').sendFile(path.relative(root, file), root);
+      }
+      if (rel.startsWith('assets/') || !inside) return reply.code(404).type('text/plain; charset=utf-8').send('no such file');
+      // The app's own routes (/ui/incidents/…, /ui/audit): its index.html, never cached, so a new build is picked up.
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root);
     };
     app.get('/ui/', { schema: { hide: true } }, page);

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-type Test = typeof t;
+
 import { ROOT, runCli, startServer, track } from '../reliability/child-server.ts';
 import { axeSerious, chromiumMissing, LAPTOP, launch, PHONE } from './browser.ts';
 
@@ -158,7 +158,7 @@ async function run(): Promise<void> {
     await shoot(page, 'incident-laptop');
     const deathsCard = page.locator('section.fact', { has: page.getByRole('heading', { name: 'deaths', exact: true }) });
     await deathsCard.screenshot({ path: path.join(shots, 'incident-deaths-fact-laptop.png') });
-    await page.locator('.history').screenshot({ path: path.join(shots, 'incident-history-laptop.png'), clip: undefined });
+    await page.locator('.history').screenshot({ path: path.join(shots, 'incident-history-laptop.png') });
     const phone = await context(PHONE);
     const p2 = await open(t, phone);
     await p2.goto(`${base}/ui/incidents/karachi-airport-2024`);
