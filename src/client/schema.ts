@@ -7,58 +7,56 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Store reachability and projection lag */
+        /**
+         * Store reachability and projection lag
+         * @description Open: no key needed (a key that is sent must be valid, else 401).
+         */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok" | "degraded" | "down";
-                            store: {
-                                kind: string;
-                                reachable: boolean;
-                            };
-                            /** @description Size of the global log (the next index), null when the store is unreachable */
-                            index: number | null;
-                            projections: {
-                                index: number;
-                                lag: number | null;
-                            };
-                        };
+                        "application/json": components["schemas"]["Health"];
                     };
                 };
-                /** @description Default Response */
-                503: {
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok" | "degraded" | "down";
-                            store: {
-                                kind: string;
-                                reachable: boolean;
-                            };
-                            /** @description Size of the global log (the next index), null when the store is unreachable */
-                            index: number | null;
-                            projections: {
-                                index: number;
-                                lag: number | null;
-                            };
-                        };
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Down (the store is unreachable or a projection failed), or overloaded (problem+json, with Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -78,7 +76,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List sources with their counts */
+        /**
+         * List sources with their counts
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -89,103 +90,105 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["SourcesPage"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                404: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
         };
         put?: never;
-        /** Register a source */
+        /**
+         * Register a source
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -195,85 +198,135 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
+                        /** @description The resource created */
+                        Location?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -291,7 +344,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One source with its counts */
+        /**
+         * One source with its counts
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -300,7 +356,12 @@ export interface paths {
                     /** @description Statement time: only statements made at or before this instant. */
                     knownAt?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description An ETag this client holds (→ 304 when it still matches) */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -308,98 +369,98 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["SourceView"];
                     };
                 };
-                /** @description Not modified */
+                /** @description Not modified: If-None-Match matched the ETag */
                 304: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
+                    content?: never;
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                412: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -409,11 +470,21 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Amend a source (changed fields and a reason) */
+        /**
+         * Amend a source (changed fields and a reason)
+         * @description Needs a key with the editor role (admin has every role).
+         */
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -425,85 +496,131 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                422: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -517,7 +634,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Timeline of incidents with headline facts */
+        /**
+         * Timeline of incidents with headline facts
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -538,103 +658,105 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["TimelinePage"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                404: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
         };
         put?: never;
-        /** Register an incident */
+        /**
+         * Register an incident
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -644,85 +766,135 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
+                        /** @description The resource created */
+                        Location?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -740,7 +912,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current view of an incident, every fact resolved with its claims */
+        /**
+         * Current view of an incident, every fact resolved with its claims
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -751,7 +926,12 @@ export interface paths {
                     /** @description Only the incident stream's events up to this revision. */
                     atRevision?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description An ETag this client holds (→ 304 when it still matches) */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -759,98 +939,98 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["IncidentView"];
                     };
                 };
-                /** @description Not modified */
+                /** @description Not modified: If-None-Match matched the ETag */
                 304: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
+                    content?: never;
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                412: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -860,11 +1040,21 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Amend an incident (changed fields and a reason) */
+        /**
+         * Amend an incident (changed fields and a reason)
+         * @description Needs a key with the editor role (admin has every role).
+         */
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -876,85 +1066,131 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                422: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -968,7 +1204,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Provenance of an incident, oldest first */
+        /**
+         * Provenance of an incident, oldest first
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -981,7 +1220,12 @@ export interface paths {
                     fact?: string;
                     claimId?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description An ETag this client holds (→ 304 when it still matches) */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -989,87 +1233,98 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["History"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not modified: If-None-Match matched the ETag */
+                304: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                412: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1089,14 +1344,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The incident stream's stored events, paged by revision */
+        /**
+         * The incident stream's stored events, paged by revision
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
                     from?: number;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1104,87 +1365,85 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["EventsPage"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                412: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1206,11 +1465,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record what a source said */
+        /**
+         * Record what a source said
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -1222,85 +1493,146 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
+                        /** @description The resource created */
+                        Location?: string;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1320,11 +1652,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The source revised its statement */
+        /**
+         * The source revised its statement
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     claimId: string;
@@ -1337,85 +1681,144 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1435,11 +1838,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The source withdrew its statement */
+        /**
+         * The source withdrew its statement
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     claimId: string;
@@ -1452,85 +1867,144 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1550,11 +2024,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Our erratum on how the claim was recorded */
+        /**
+         * Our erratum on how the claim was recorded
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     claimId: string;
@@ -1567,85 +2053,144 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1665,11 +2210,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Our judgement of the claim */
+        /**
+         * Our judgement of the claim
+         * @description Needs a key with the editor role (admin has every role).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                     claimId: string;
@@ -1682,85 +2239,144 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description Created */
                 201: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Written"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
                 409: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Stale If-Match (see `currentRevision`) */
                 412: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
                 415: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
                 422: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1778,7 +2394,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One claim as in the view, with its own history */
+        /**
+         * One claim as in the view, with its own history
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
@@ -1789,7 +2408,12 @@ export interface paths {
                     /** @description Only the incident stream's events up to this revision. */
                     atRevision?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description An ETag this client holds (→ 304 when it still matches) */
+                    "if-none-match"?: string;
+                };
                 path: {
                     id: string;
                     claimId: string;
@@ -1798,87 +2422,98 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ClaimWithHistory"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Not modified: If-None-Match matched the ETag */
+                304: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Unknown incident, source or claim, or not at that point in time */
                 404: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                409: {
+                /** @description Rate limited (see Retry-After) */
+                429: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
-                412: {
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1898,55 +2533,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The global log in order; Accept: application/x-ndjson streams every item from `from` on */
+        /**
+         * The global log in order; Accept: application/x-ndjson streams every item from `from` on
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
                     from?: number;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A page of events; with Accept: application/x-ndjson every event from `from` on, one JSON object a line */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["EventsPage"];
+                        "application/x-ndjson": components["schemas"]["EventItem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -1966,52 +2640,92 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Signed C2SP checkpoint of the log, or of its first `size` leaves */
+        /**
+         * Signed C2SP checkpoint of the log, or of its first `size` leaves
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
                     size?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description A C2SP signed note: origin, size, base64 root, blank line, signature line */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "text/plain": string;
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2031,50 +2745,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The checkpoints' verifier key, as Go's note package writes it */
+        /**
+         * The checkpoints' verifier key, as Go's note package writes it
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description <origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "text/plain": string;
                     };
                 };
-                /** @description Default Response */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2094,55 +2837,93 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** RFC 9162 inclusion proof (audit path) */
+        /**
+         * RFC 9162 inclusion proof (audit path)
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query: {
                     index: number;
                     treeSize: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["InclusionProof"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2162,55 +2943,93 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** RFC 9162 consistency proof between two tree sizes */
+        /**
+         * RFC 9162 consistency proof between two tree sizes
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query: {
                     from: number;
                     to: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ConsistencyProof"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2230,55 +3049,93 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Changes since a log index: the events and the incidents they touched */
+        /**
+         * Changes since a log index: the events and the incidents they touched
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
                     from?: number;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description OK */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["ChangePage"];
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2298,52 +3155,94 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: every change from `from` (or after Last-Event-ID), then live; event ids are log indexes */
+        /**
+         * Server-Sent Events: every change from `from` (or after Last-Event-ID), then live; event ids are log indexes
+         * @description Public read: no key needed (role reader); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the reader role. A key that is sent must be valid (else 401).
+         */
         get: {
             parameters: {
                 query?: {
                     from?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Resume after this log index */
+                    "last-event-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description text/event-stream */
+                /** @description Server-Sent Events: `event: change`, `id: <log index>`, `data: <a ChangeItem as JSON>`; heartbeats as comments */
                 200: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "text/event-stream": string;
                     };
                 };
-                /** @description Default Response */
+                /** @description Bad input (validation: see `errors`) */
                 400: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
                 401: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Default Response */
+                /** @description The key's role may not do this */
                 403: {
                     headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Problem"];
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -2735,27 +3634,1070 @@ export interface components {
                 retrievedAt?: string;
             };
         };
-        WrittenInput: {
-            id?: string;
-            claimId?: string;
-            revision: number;
-            index: number;
-            /** @description The store’s own global position, opaque. */
-            position: string;
-        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         ProblemInput: {
+            /** @description `/problems/<code>`: GET it for what the problem means and what to do */
             type: string;
             title: string;
             status: number;
             detail: string;
             code: string;
+            /** @description Validation problems: one entry per wrong field */
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "params" | "headers";
+                /** @description JSON Pointer (RFC 6901) to the wrong part; empty for the whole */
                 path: string;
                 message: string;
             }[];
+            /** @description 412 only: the stream revision now (null: the stream does not exist) */
             currentRevision?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "id": "karachi-airport-2024",
+         *       "incidentId": "karachi-airport-2024",
+         *       "revision": 0,
+         *       "index": 16,
+         *       "position": "16"
+         *     }
+         */
+        WrittenInput: {
+            /** @description Deprecated: the same id as incidentId/sourceId, kept for one release */
+            id?: string;
+            incidentId?: string;
+            sourceId?: string;
+            claimId?: string;
+            /** @description Revision of the stream written (also the ETag) */
+            revision: number;
+            /** @description Global log index of the last event appended */
+            index: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+        };
+        ClaimViewInput: {
+            claimId: string;
+            /** @enum {string} */
+            predicate: "deaths" | "injuries" | "arrests" | "cause" | "target" | "occurredAt" | "location" | "responsibility" | "perpetrator";
+            qualifiers?: {
+                [key: string]: string;
+            };
+            sourceId: string;
+            value: ({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            };
+            statedAt: string;
+            /** @enum {string} */
+            status: "active" | "retracted" | "voided";
+            /** @enum {string} */
+            rank: "preferred" | "normal" | "deprecated";
+            /** @description Revisions by the source */
+            revisionCount: number;
+            /** @description Our errata on this claim */
+            correctionCount?: number;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+            /** @enum {string} */
+            mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
+            note?: string;
+            /** @description When the claim was first recorded (system time) */
+            recordedAt: string;
+        };
+        CountRangeInput: {
+            min: number;
+            max: number;
+            /** @description The highest figure is an "at least": max is a lower bound, not an upper one */
+            maxOpen?: boolean;
+        };
+        SingleFactInput: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            value: (({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            }) | null;
+            /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+            range?: components["schemas"]["CountRangeInput"];
+            /** @description With range: range.min, the most conservative estimate */
+            conservative?: number;
+            /**
+             * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+             * @enum {string}
+             */
+            agreement?: "corroborated" | "reported" | "disputed";
+            claims: components["schemas"]["ClaimViewInput"][];
+        };
+        ResponsibilityFactInput: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            claimed: boolean;
+            competingClaims: boolean;
+            denied: string[];
+            actors: {
+                actor: string;
+                stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                /** @enum {string} */
+                status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                claims: string[];
+            }[];
+            claims: components["schemas"]["ClaimViewInput"][];
+        };
+        PerpetratorFactInput: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            names: {
+                name: string;
+                roles: string[];
+                /** @enum {string} */
+                status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                claims: string[];
+            }[];
+            claims: components["schemas"]["ClaimViewInput"][];
+        };
+        FactViewInput: components["schemas"]["SingleFactInput"] | components["schemas"]["ResponsibilityFactInput"] | components["schemas"]["PerpetratorFactInput"];
+        /**
+         * @example {
+         *       "incidentId": "karachi-airport-2024",
+         *       "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *       "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments.",
+         *       "occurredAt": {
+         *         "start": "2024-10-06T23:00:00+05:00",
+         *         "precision": "hour",
+         *         "approximate": true
+         *       },
+         *       "location": {
+         *         "name": "Near Jinnah International Airport, Karachi",
+         *         "region": "Sindh",
+         *         "country": "PK",
+         *         "lat": 24.9065,
+         *         "lon": 67.1608
+         *       },
+         *       "category": "suicide-bombing",
+         *       "tags": [
+         *         "cpec",
+         *         "chinese-nationals"
+         *       ],
+         *       "facts": {
+         *         "deaths": {
+         *           "status": "corroborated",
+         *           "value": {
+         *             "kind": "exact",
+         *             "value": 3
+         *           },
+         *           "claims": [
+         *             {
+         *               "claimId": "c-airport-deaths-geo",
+         *               "predicate": "deaths",
+         *               "sourceId": "geo-news",
+         *               "value": {
+         *                 "kind": "atLeast",
+         *                 "value": 1
+         *               },
+         *               "statedAt": "2024-10-07",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 0,
+         *               "citation": {
+         *                 "url": "https://www.devdiscourse.com/article/law-order/3112807-deadly-blast-near-karachi-airport-blas-ongoing-campaign",
+         *                 "publisher": "Devdiscourse",
+         *                 "publishedAt": "2024-10-07"
+         *               },
+         *               "mode": "report",
+         *               "recordedAt": "2026-12-01T21:32:21.873Z"
+         *             },
+         *             {
+         *               "claimId": "c-airport-deaths-sindh-hm",
+         *               "predicate": "deaths",
+         *               "sourceId": "sindh-home-minister",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               },
+         *               "statedAt": "2024-11-11",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 1,
+         *               "citation": {
+         *                 "url": "https://dnanews.com.pk/karachi-airport-attack-mastermind-woman-facilitator-among-others-arrested/",
+         *                 "publisher": "DNA News",
+         *                 "publishedAt": "2024-11-11"
+         *               },
+         *               "mode": "statement",
+         *               "note": "Three people were killed in total.",
+         *               "recordedAt": "2026-12-01T21:32:21.879Z"
+         *             },
+         *             {
+         *               "claimId": "c-airport-deaths-thenews",
+         *               "predicate": "deaths",
+         *               "sourceId": "the-news",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               },
+         *               "statedAt": "2024-10-08",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 0,
+         *               "citation": {
+         *                 "url": "https://thenews.com.pk/print/1237924-two-chinese-dead-in-suicide-attack-near-karachi-airport",
+         *                 "publisher": "The News International",
+         *                 "publishedAt": "2024-10-08"
+         *               },
+         *               "mode": "report",
+         *               "note": "Three dead, two of them Chinese.",
+         *               "recordedAt": "2026-12-01T21:32:21.912Z"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "revision": 23,
+         *       "updatedAt": "2026-12-01T21:32:21.951Z"
+         *     }
+         */
+        IncidentViewInput: {
+            title: string;
+            summary?: string;
+            occurredAt: {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            };
+            location: {
+                name: string;
+                region?: string;
+                country: string;
+                lat?: number;
+                lon?: number;
+            };
+            /** @enum {string} */
+            category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
+            tags: string[];
+            incidentId: string;
+            /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
+            facts: {
+                [key: string]: components["schemas"]["FactViewInput"];
+            };
+            revision: number;
+            updatedAt: string;
+        };
+        TimelineItemInput: {
+            title: string;
+            summary?: string;
+            occurredAt: {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            };
+            location: {
+                name: string;
+                region?: string;
+                country: string;
+                lat?: number;
+                lon?: number;
+            };
+            /** @enum {string} */
+            category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
+            tags: string[];
+            incidentId: string;
+            headline: {
+                deaths: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRangeInput"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+                injuries: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRangeInput"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+                responsibility: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRangeInput"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "incidentId": "karachi-airport-2024",
+         *           "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *           "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments.",
+         *           "occurredAt": {
+         *             "start": "2024-10-06T23:00:00+05:00",
+         *             "precision": "hour",
+         *             "approximate": true
+         *           },
+         *           "location": {
+         *             "name": "Near Jinnah International Airport, Karachi",
+         *             "region": "Sindh",
+         *             "country": "PK",
+         *             "lat": 24.9065,
+         *             "lon": 67.1608
+         *           },
+         *           "category": "suicide-bombing",
+         *           "tags": [
+         *             "cpec",
+         *             "chinese-nationals"
+         *           ],
+         *           "headline": {
+         *             "deaths": {
+         *               "status": "corroborated",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               }
+         *             },
+         *             "injuries": {
+         *               "status": "corroborated",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 16
+         *               }
+         *             },
+         *             "responsibility": {
+         *               "status": "reported",
+         *               "claimed": true,
+         *               "competingClaims": false,
+         *               "denied": [],
+         *               "actors": [
+         *                 {
+         *                   "actor": "Balochistan Liberation Army",
+         *                   "stances": [
+         *                     "claimed"
+         *                   ],
+         *                   "status": "reported",
+         *                   "claims": [
+         *                     "c-airport-responsibility-bla"
+         *                   ]
+         *                 }
+         *               ]
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "nextCursor": "WzE3MjgyMzc2MDAwMDAsImthcmFjaGktYWlycG9ydC0yMDI0Il0"
+         *     }
+         */
+        TimelinePageInput: {
+            items: components["schemas"]["TimelineItemInput"][];
+            /** @description Opaque; null on the last page */
+            nextCursor: string | null;
+        };
+        HistoryEntryInput: {
+            revision: number;
+            index: number;
+            recordedAt: string;
+            actor: string;
+            type: string;
+            claimId?: string;
+            /** @description The fact key once the event applied */
+            fact?: string;
+            sourceId?: string;
+            statedAt?: string;
+            /** @description Only the fields the event changed */
+            before?: {
+                [key: string]: unknown;
+            };
+            after?: {
+                [key: string]: unknown;
+            };
+            reason?: string;
+            note?: string;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "revision": 0,
+         *           "index": 16,
+         *           "recordedAt": "2026-12-01T21:32:21.854Z",
+         *           "actor": "system",
+         *           "type": "IncidentRegistered",
+         *           "after": {
+         *             "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *             "occurredAt": {
+         *               "start": "2024-10-06T23:00:00+05:00",
+         *               "precision": "hour",
+         *               "approximate": true
+         *             },
+         *             "location": {
+         *               "name": "Near Jinnah International Airport, Karachi",
+         *               "region": "Sindh",
+         *               "country": "PK",
+         *               "lat": 24.9065,
+         *               "lon": 67.1608
+         *             },
+         *             "category": "suicide-bombing",
+         *             "tags": [
+         *               "cpec",
+         *               "chinese-nationals"
+         *             ],
+         *             "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments."
+         *           }
+         *         },
+         *         {
+         *           "revision": 23,
+         *           "index": 39,
+         *           "recordedAt": "2026-12-01T21:32:21.951Z",
+         *           "actor": "system",
+         *           "type": "ClaimCorrected",
+         *           "claimId": "c-airport-arrests-adnkronos",
+         *           "fact": "arrests",
+         *           "sourceId": "sindh-home-minister",
+         *           "before": {
+         *             "sourceId": "pk-interior-minister"
+         *           },
+         *           "after": {
+         *             "sourceId": "sindh-home-minister"
+         *           },
+         *           "reason": "misattributed",
+         *           "note": "Adnkronos credited the announcement to the federal interior minister, but the 11 November reports it follows give it to the Sindh home minister."
+         *         }
+         *       ]
+         *     }
+         */
+        HistoryInput: {
+            items: components["schemas"]["HistoryEntryInput"][];
+        };
+        ClaimWithHistoryInput: {
+            claimId: string;
+            /** @enum {string} */
+            predicate: "deaths" | "injuries" | "arrests" | "cause" | "target" | "occurredAt" | "location" | "responsibility" | "perpetrator";
+            qualifiers?: {
+                [key: string]: string;
+            };
+            sourceId: string;
+            value: ({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            };
+            statedAt: string;
+            /** @enum {string} */
+            status: "active" | "retracted" | "voided";
+            /** @enum {string} */
+            rank: "preferred" | "normal" | "deprecated";
+            /** @description Revisions by the source */
+            revisionCount: number;
+            /** @description Our errata on this claim */
+            correctionCount?: number;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+            /** @enum {string} */
+            mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
+            note?: string;
+            /** @description When the claim was first recorded (system time) */
+            recordedAt: string;
+            /** @description The key of the fact the claim belongs to now */
+            fact: string;
+            history: components["schemas"]["HistoryEntryInput"][];
+        };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "store": {
+         *         "kind": "sqlite",
+         *         "reachable": true
+         *       },
+         *       "index": 62,
+         *       "projections": {
+         *         "index": 62,
+         *         "lag": 0
+         *       }
+         *     }
+         */
+        HealthInput: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "down";
+            store: {
+                kind: string;
+                reachable: boolean;
+            };
+            /** @description Size of the global log (the next index), null when the store is unreachable */
+            index: number | null;
+            projections: {
+                index: number;
+                lag: number | null;
+            };
+        };
+        /**
+         * @example {
+         *       "index": 0,
+         *       "stream": "source-pk-government",
+         *       "revision": 0,
+         *       "eventId": "320662c8-42b9-48f1-8e3e-10620c5b276e",
+         *       "type": "SourceRegistered",
+         *       "schemaVersion": 1,
+         *       "recordedAt": "2026-12-01T21:32:21.812Z",
+         *       "data": {
+         *         "name": "Pakistani authorities",
+         *         "kind": "government",
+         *         "country": "PK",
+         *         "description": "Officials quoted without a name or office in the first reports of an incident, before investigators settle what happened.",
+         *         "sourceId": "pk-government"
+         *       },
+         *       "metadata": {
+         *         "actor": "system",
+         *         "correlationId": "demo-seed"
+         *       },
+         *       "position": "0",
+         *       "leafHash": "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI="
+         *     }
+         */
+        EventItemInput: {
+            /** @description 0-based place in global order: the Merkle leaf index */
+            index: number;
+            stream: string;
+            revision: number;
+            eventId: string;
+            type: string;
+            schemaVersion: number;
+            recordedAt: string;
+            /** @constant */
+            leafVersion?: 2;
+            /** @description Leaf v2: the event seed (absent after a redaction) */
+            seed?: string;
+            salts?: {
+                [key: string]: string;
+            };
+            redacted?: {
+                [key: string]: string;
+            };
+            data: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                actor: string;
+                correlationId: string;
+                causationId?: string;
+                idempotencyKey?: string;
+                requestHash?: string;
+            };
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description base64 (RFC 4648 §4, padded) */
+            leafHash: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "index": 0,
+         *           "stream": "source-pk-government",
+         *           "revision": 0,
+         *           "eventId": "320662c8-42b9-48f1-8e3e-10620c5b276e",
+         *           "type": "SourceRegistered",
+         *           "schemaVersion": 1,
+         *           "recordedAt": "2026-12-01T21:32:21.812Z",
+         *           "data": {
+         *             "name": "Pakistani authorities",
+         *             "kind": "government",
+         *             "country": "PK",
+         *             "description": "Officials quoted without a name or office in the first reports of an incident, before investigators settle what happened.",
+         *             "sourceId": "pk-government"
+         *           },
+         *           "metadata": {
+         *             "actor": "system",
+         *             "correlationId": "demo-seed"
+         *           },
+         *           "position": "0",
+         *           "leafHash": "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI="
+         *         }
+         *       ],
+         *       "nextFrom": 1
+         *     }
+         */
+        EventsPageInput: {
+            items: components["schemas"]["EventItemInput"][];
+            /** @description null at the end */
+            nextFrom: number | null;
+        };
+        /**
+         * @example {
+         *       "index": 1,
+         *       "treeSize": 8,
+         *       "leafHash": "zIt8oQeWo9+bLpnA/tDAzkWtbRLImzytYFLPlH6CKP8=",
+         *       "hashes": [
+         *         "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI=",
+         *         "VaQOoVCTsGQLofwQDve2E/6c+dPnjeR2nE2ITJ/Vyiw=",
+         *         "DwoObm4l/fMAIoT1+ww6t/DBfHrHIJMqVicd/r7M4pI="
+         *       ]
+         *     }
+         */
+        InclusionProofInput: {
+            index: number;
+            treeSize: number;
+            /** @description base64 (RFC 4648 §4, padded) */
+            leafHash: string;
+            /** @description The audit path, leaf to root */
+            hashes: string[];
+        };
+        /**
+         * @example {
+         *       "from": 4,
+         *       "to": 8,
+         *       "hashes": [
+         *         "DwoObm4l/fMAIoT1+ww6t/DBfHrHIJMqVicd/r7M4pI="
+         *       ]
+         *     }
+         */
+        ConsistencyProofInput: {
+            from: number;
+            to: number;
+            /** @description Empty when from = to */
+            hashes: string[];
+        };
+        ChangeItemInput: {
+            index: number;
+            type: string;
+            recordedAt: string;
+            actor: string;
+            stream: string;
+            incidentId?: string;
+            sourceId?: string;
+            claimId?: string;
+            revision: number;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "index": 0,
+         *           "type": "SourceRegistered",
+         *           "recordedAt": "2026-12-01T21:32:21.812Z",
+         *           "actor": "system",
+         *           "stream": "source-pk-government",
+         *           "sourceId": "pk-government",
+         *           "revision": 0
+         *         },
+         *         {
+         *           "index": 1,
+         *           "type": "SourceRegistered",
+         *           "recordedAt": "2026-12-01T21:32:21.818Z",
+         *           "actor": "system",
+         *           "stream": "source-karachi-police",
+         *           "sourceId": "karachi-police",
+         *           "revision": 0
+         *         }
+         *       ],
+         *       "incidents": [],
+         *       "nextFrom": 2
+         *     }
+         */
+        ChangePageInput: {
+            items: components["schemas"]["ChangeItemInput"][];
+            /** @description The incidents these changes touched, sorted */
+            incidents: string[];
+            /** @description Where the next poll starts */
+            nextFrom: number;
+        };
+        /**
+         * @example {
+         *       "sourceId": "ary-news",
+         *       "name": "ARY News",
+         *       "kind": "news-outlet",
+         *       "url": "https://arynews.tv",
+         *       "country": "PK",
+         *       "description": "Pakistani television news channel.",
+         *       "counts": {
+         *         "claims": 1,
+         *         "revisions": 0,
+         *         "retractions": 0,
+         *         "errata": 0,
+         *         "deprecated": 1
+         *       },
+         *       "revision": 0,
+         *       "updatedAt": "2026-12-01T21:32:21.829Z"
+         *     }
+         */
+        SourceViewInput: {
+            name: string;
+            /** @enum {string} */
+            kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
+            /** Format: uri */
+            url?: string;
+            country?: string;
+            description?: string;
+            sourceId: string;
+            /** @description Over the claims now attributed to the source */
+            counts: {
+                claims: number;
+                revisions: number;
+                retractions: number;
+                errata: number;
+                deprecated: number;
+            };
+            revision: number;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "sourceId": "ary-news",
+         *           "name": "ARY News",
+         *           "kind": "news-outlet",
+         *           "url": "https://arynews.tv",
+         *           "country": "PK",
+         *           "description": "Pakistani television news channel.",
+         *           "counts": {
+         *             "claims": 1,
+         *             "revisions": 0,
+         *             "retractions": 0,
+         *             "errata": 0,
+         *             "deprecated": 1
+         *           },
+         *           "revision": 0,
+         *           "updatedAt": "2026-12-01T21:32:21.829Z"
+         *         }
+         *       ],
+         *       "nextCursor": "WyJhcnktbmV3cyJd"
+         *     }
+         */
+        SourcesPageInput: {
+            items: components["schemas"]["SourceViewInput"][];
+            /** @description Opaque; null on the last page */
+            nextCursor: string | null;
         };
         /**
          * @example {
@@ -3132,27 +5074,1070 @@ export interface components {
                 retrievedAt?: string;
             };
         };
-        Written: {
-            id?: string;
-            claimId?: string;
-            revision: number;
-            index: number;
-            /** @description The store’s own global position, opaque. */
-            position: string;
-        };
+        /** @description RFC 9457 problem details (application/problem+json) */
         Problem: {
+            /** @description `/problems/<code>`: GET it for what the problem means and what to do */
             type: string;
             title: string;
             status: number;
             detail: string;
             code: string;
+            /** @description Validation problems: one entry per wrong field */
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "params" | "headers";
+                /** @description JSON Pointer (RFC 6901) to the wrong part; empty for the whole */
                 path: string;
                 message: string;
             }[];
+            /** @description 412 only: the stream revision now (null: the stream does not exist) */
             currentRevision?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @example {
+         *       "id": "karachi-airport-2024",
+         *       "incidentId": "karachi-airport-2024",
+         *       "revision": 0,
+         *       "index": 16,
+         *       "position": "16"
+         *     }
+         */
+        Written: {
+            /** @description Deprecated: the same id as incidentId/sourceId, kept for one release */
+            id?: string;
+            incidentId?: string;
+            sourceId?: string;
+            claimId?: string;
+            /** @description Revision of the stream written (also the ETag) */
+            revision: number;
+            /** @description Global log index of the last event appended */
+            index: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+        };
+        ClaimView: {
+            claimId: string;
+            /** @enum {string} */
+            predicate: "deaths" | "injuries" | "arrests" | "cause" | "target" | "occurredAt" | "location" | "responsibility" | "perpetrator";
+            qualifiers?: {
+                [key: string]: string;
+            };
+            sourceId: string;
+            value: ({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            };
+            statedAt: string;
+            /** @enum {string} */
+            status: "active" | "retracted" | "voided";
+            /** @enum {string} */
+            rank: "preferred" | "normal" | "deprecated";
+            /** @description Revisions by the source */
+            revisionCount: number;
+            /** @description Our errata on this claim */
+            correctionCount?: number;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+            /** @enum {string} */
+            mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
+            note?: string;
+            /** @description When the claim was first recorded (system time) */
+            recordedAt: string;
+        };
+        CountRange: {
+            min: number;
+            max: number;
+            /** @description The highest figure is an "at least": max is a lower bound, not an upper one */
+            maxOpen?: boolean;
+        };
+        SingleFact: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            value: (({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            }) | null;
+            /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+            range?: components["schemas"]["CountRange"];
+            /** @description With range: range.min, the most conservative estimate */
+            conservative?: number;
+            /**
+             * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+             * @enum {string}
+             */
+            agreement?: "corroborated" | "reported" | "disputed";
+            claims: components["schemas"]["ClaimView"][];
+        };
+        ResponsibilityFact: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            claimed: boolean;
+            competingClaims: boolean;
+            denied: string[];
+            actors: {
+                actor: string;
+                stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                /** @enum {string} */
+                status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                claims: string[];
+            }[];
+            claims: components["schemas"]["ClaimView"][];
+        };
+        PerpetratorFact: {
+            /** @enum {string} */
+            status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+            names: {
+                name: string;
+                roles: string[];
+                /** @enum {string} */
+                status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                claims: string[];
+            }[];
+            claims: components["schemas"]["ClaimView"][];
+        };
+        FactView: components["schemas"]["SingleFact"] | components["schemas"]["ResponsibilityFact"] | components["schemas"]["PerpetratorFact"];
+        /**
+         * @example {
+         *       "incidentId": "karachi-airport-2024",
+         *       "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *       "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments.",
+         *       "occurredAt": {
+         *         "start": "2024-10-06T23:00:00+05:00",
+         *         "precision": "hour",
+         *         "approximate": true
+         *       },
+         *       "location": {
+         *         "name": "Near Jinnah International Airport, Karachi",
+         *         "region": "Sindh",
+         *         "country": "PK",
+         *         "lat": 24.9065,
+         *         "lon": 67.1608
+         *       },
+         *       "category": "suicide-bombing",
+         *       "tags": [
+         *         "cpec",
+         *         "chinese-nationals"
+         *       ],
+         *       "facts": {
+         *         "deaths": {
+         *           "status": "corroborated",
+         *           "value": {
+         *             "kind": "exact",
+         *             "value": 3
+         *           },
+         *           "claims": [
+         *             {
+         *               "claimId": "c-airport-deaths-geo",
+         *               "predicate": "deaths",
+         *               "sourceId": "geo-news",
+         *               "value": {
+         *                 "kind": "atLeast",
+         *                 "value": 1
+         *               },
+         *               "statedAt": "2024-10-07",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 0,
+         *               "citation": {
+         *                 "url": "https://www.devdiscourse.com/article/law-order/3112807-deadly-blast-near-karachi-airport-blas-ongoing-campaign",
+         *                 "publisher": "Devdiscourse",
+         *                 "publishedAt": "2024-10-07"
+         *               },
+         *               "mode": "report",
+         *               "recordedAt": "2026-12-01T21:32:21.873Z"
+         *             },
+         *             {
+         *               "claimId": "c-airport-deaths-sindh-hm",
+         *               "predicate": "deaths",
+         *               "sourceId": "sindh-home-minister",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               },
+         *               "statedAt": "2024-11-11",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 1,
+         *               "citation": {
+         *                 "url": "https://dnanews.com.pk/karachi-airport-attack-mastermind-woman-facilitator-among-others-arrested/",
+         *                 "publisher": "DNA News",
+         *                 "publishedAt": "2024-11-11"
+         *               },
+         *               "mode": "statement",
+         *               "note": "Three people were killed in total.",
+         *               "recordedAt": "2026-12-01T21:32:21.879Z"
+         *             },
+         *             {
+         *               "claimId": "c-airport-deaths-thenews",
+         *               "predicate": "deaths",
+         *               "sourceId": "the-news",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               },
+         *               "statedAt": "2024-10-08",
+         *               "status": "active",
+         *               "rank": "normal",
+         *               "revisionCount": 0,
+         *               "citation": {
+         *                 "url": "https://thenews.com.pk/print/1237924-two-chinese-dead-in-suicide-attack-near-karachi-airport",
+         *                 "publisher": "The News International",
+         *                 "publishedAt": "2024-10-08"
+         *               },
+         *               "mode": "report",
+         *               "note": "Three dead, two of them Chinese.",
+         *               "recordedAt": "2026-12-01T21:32:21.912Z"
+         *             }
+         *           ]
+         *         }
+         *       },
+         *       "revision": 23,
+         *       "updatedAt": "2026-12-01T21:32:21.951Z"
+         *     }
+         */
+        IncidentView: {
+            title: string;
+            summary?: string;
+            occurredAt: {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            };
+            location: {
+                name: string;
+                region?: string;
+                country: string;
+                lat?: number;
+                lon?: number;
+            };
+            /** @enum {string} */
+            category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
+            tags: string[];
+            incidentId: string;
+            /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
+            facts: {
+                [key: string]: components["schemas"]["FactView"];
+            };
+            revision: number;
+            updatedAt: string;
+        };
+        TimelineItem: {
+            title: string;
+            summary?: string;
+            occurredAt: {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            };
+            location: {
+                name: string;
+                region?: string;
+                country: string;
+                lat?: number;
+                lon?: number;
+            };
+            /** @enum {string} */
+            category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
+            tags: string[];
+            incidentId: string;
+            headline: {
+                deaths: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRange"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+                injuries: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRange"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+                responsibility: ({
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    value: (({
+                        /** @constant */
+                        kind: "exact";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "atLeast";
+                        value: number;
+                    } | {
+                        /** @constant */
+                        kind: "range";
+                        min: number;
+                        max: number;
+                    }) | {
+                        /** @constant */
+                        kind: "unknown";
+                    } | {
+                        /** @constant */
+                        kind: "none";
+                    } | string | {
+                        start: string;
+                        end?: string;
+                        /** @enum {string} */
+                        precision: "year" | "month" | "day" | "hour" | "minute";
+                        approximate?: boolean;
+                    } | {
+                        name: string;
+                        region?: string;
+                        country: string;
+                    } | {
+                        actor: string;
+                        /** @enum {string} */
+                        stance: "claimed" | "denied" | "attributed" | "suspected";
+                    } | {
+                        name: string;
+                        role?: string;
+                    }) | null;
+                    /** @description A disputed count (or a preferred one whose agreement is disputed): lowest lower bound to highest figure */
+                    range?: components["schemas"]["CountRange"];
+                    /** @description With range: range.min, the most conservative estimate */
+                    conservative?: number;
+                    /**
+                     * @description On a preferred fact: the status its candidates give without the rank, so a dispute stays visible
+                     * @enum {string}
+                     */
+                    agreement?: "corroborated" | "reported" | "disputed";
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    claimed: boolean;
+                    competingClaims: boolean;
+                    denied: string[];
+                    actors: {
+                        actor: string;
+                        stances: ("claimed" | "denied" | "attributed" | "suspected")[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                    names: {
+                        name: string;
+                        roles: string[];
+                        /** @enum {string} */
+                        status: "preferred" | "corroborated" | "reported" | "disputed" | "withdrawn";
+                        claims: string[];
+                    }[];
+                }) | null;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "incidentId": "karachi-airport-2024",
+         *           "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *           "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments.",
+         *           "occurredAt": {
+         *             "start": "2024-10-06T23:00:00+05:00",
+         *             "precision": "hour",
+         *             "approximate": true
+         *           },
+         *           "location": {
+         *             "name": "Near Jinnah International Airport, Karachi",
+         *             "region": "Sindh",
+         *             "country": "PK",
+         *             "lat": 24.9065,
+         *             "lon": 67.1608
+         *           },
+         *           "category": "suicide-bombing",
+         *           "tags": [
+         *             "cpec",
+         *             "chinese-nationals"
+         *           ],
+         *           "headline": {
+         *             "deaths": {
+         *               "status": "corroborated",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 3
+         *               }
+         *             },
+         *             "injuries": {
+         *               "status": "corroborated",
+         *               "value": {
+         *                 "kind": "exact",
+         *                 "value": 16
+         *               }
+         *             },
+         *             "responsibility": {
+         *               "status": "reported",
+         *               "claimed": true,
+         *               "competingClaims": false,
+         *               "denied": [],
+         *               "actors": [
+         *                 {
+         *                   "actor": "Balochistan Liberation Army",
+         *                   "stances": [
+         *                     "claimed"
+         *                   ],
+         *                   "status": "reported",
+         *                   "claims": [
+         *                     "c-airport-responsibility-bla"
+         *                   ]
+         *                 }
+         *               ]
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "nextCursor": "WzE3MjgyMzc2MDAwMDAsImthcmFjaGktYWlycG9ydC0yMDI0Il0"
+         *     }
+         */
+        TimelinePage: {
+            items: components["schemas"]["TimelineItem"][];
+            /** @description Opaque; null on the last page */
+            nextCursor: string | null;
+        };
+        HistoryEntry: {
+            revision: number;
+            index: number;
+            recordedAt: string;
+            actor: string;
+            type: string;
+            claimId?: string;
+            /** @description The fact key once the event applied */
+            fact?: string;
+            sourceId?: string;
+            statedAt?: string;
+            /** @description Only the fields the event changed */
+            before?: {
+                [key: string]: unknown;
+            };
+            after?: {
+                [key: string]: unknown;
+            };
+            reason?: string;
+            note?: string;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "revision": 0,
+         *           "index": 16,
+         *           "recordedAt": "2026-12-01T21:32:21.854Z",
+         *           "actor": "system",
+         *           "type": "IncidentRegistered",
+         *           "after": {
+         *             "title": "Suicide car bombing of a convoy near Jinnah International Airport, Karachi",
+         *             "occurredAt": {
+         *               "start": "2024-10-06T23:00:00+05:00",
+         *               "precision": "hour",
+         *               "approximate": true
+         *             },
+         *             "location": {
+         *               "name": "Near Jinnah International Airport, Karachi",
+         *               "region": "Sindh",
+         *               "country": "PK",
+         *               "lat": 24.9065,
+         *               "lon": 67.1608
+         *             },
+         *             "category": "suicide-bombing",
+         *             "tags": [
+         *               "cpec",
+         *               "chinese-nationals"
+         *             ],
+         *             "summary": "Late on a Sunday night an explosives-laden vehicle struck a convoy taking staff of the Port Qasim Electric Power Company away from Jinnah International Airport; two Chinese engineers were among the dead. Early official accounts pointed to an oil tanker, but police soon established a suicide car bombing, which the Balochistan Liberation Army claimed. The attack came amid rising violence against Chinese workers in Pakistan, which hosts some $60bn of investment under the China–Pakistan Economic Corridor; Beijing asked Islamabad to punish those responsible and to honour its security commitments."
+         *           }
+         *         },
+         *         {
+         *           "revision": 23,
+         *           "index": 39,
+         *           "recordedAt": "2026-12-01T21:32:21.951Z",
+         *           "actor": "system",
+         *           "type": "ClaimCorrected",
+         *           "claimId": "c-airport-arrests-adnkronos",
+         *           "fact": "arrests",
+         *           "sourceId": "sindh-home-minister",
+         *           "before": {
+         *             "sourceId": "pk-interior-minister"
+         *           },
+         *           "after": {
+         *             "sourceId": "sindh-home-minister"
+         *           },
+         *           "reason": "misattributed",
+         *           "note": "Adnkronos credited the announcement to the federal interior minister, but the 11 November reports it follows give it to the Sindh home minister."
+         *         }
+         *       ]
+         *     }
+         */
+        History: {
+            items: components["schemas"]["HistoryEntry"][];
+        };
+        ClaimWithHistory: {
+            claimId: string;
+            /** @enum {string} */
+            predicate: "deaths" | "injuries" | "arrests" | "cause" | "target" | "occurredAt" | "location" | "responsibility" | "perpetrator";
+            qualifiers?: {
+                [key: string]: string;
+            };
+            sourceId: string;
+            value: ({
+                /** @constant */
+                kind: "exact";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "atLeast";
+                value: number;
+            } | {
+                /** @constant */
+                kind: "range";
+                min: number;
+                max: number;
+            }) | {
+                /** @constant */
+                kind: "unknown";
+            } | {
+                /** @constant */
+                kind: "none";
+            } | string | {
+                start: string;
+                end?: string;
+                /** @enum {string} */
+                precision: "year" | "month" | "day" | "hour" | "minute";
+                approximate?: boolean;
+            } | {
+                name: string;
+                region?: string;
+                country: string;
+            } | {
+                actor: string;
+                /** @enum {string} */
+                stance: "claimed" | "denied" | "attributed" | "suspected";
+            } | {
+                name: string;
+                role?: string;
+            };
+            statedAt: string;
+            /** @enum {string} */
+            status: "active" | "retracted" | "voided";
+            /** @enum {string} */
+            rank: "preferred" | "normal" | "deprecated";
+            /** @description Revisions by the source */
+            revisionCount: number;
+            /** @description Our errata on this claim */
+            correctionCount?: number;
+            citation?: {
+                /** Format: uri */
+                url?: string;
+                title?: string;
+                publisher?: string;
+                publishedAt?: string;
+                quote?: string;
+                /** Format: uri */
+                archiveUrl?: string;
+                retrievedAt?: string;
+            };
+            /** @enum {string} */
+            mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
+            note?: string;
+            /** @description When the claim was first recorded (system time) */
+            recordedAt: string;
+            /** @description The key of the fact the claim belongs to now */
+            fact: string;
+            history: components["schemas"]["HistoryEntry"][];
+        };
+        /**
+         * @example {
+         *       "status": "ok",
+         *       "store": {
+         *         "kind": "sqlite",
+         *         "reachable": true
+         *       },
+         *       "index": 62,
+         *       "projections": {
+         *         "index": 62,
+         *         "lag": 0
+         *       }
+         *     }
+         */
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded" | "down";
+            store: {
+                kind: string;
+                reachable: boolean;
+            };
+            /** @description Size of the global log (the next index), null when the store is unreachable */
+            index: number | null;
+            projections: {
+                index: number;
+                lag: number | null;
+            };
+        };
+        /**
+         * @example {
+         *       "index": 0,
+         *       "stream": "source-pk-government",
+         *       "revision": 0,
+         *       "eventId": "320662c8-42b9-48f1-8e3e-10620c5b276e",
+         *       "type": "SourceRegistered",
+         *       "schemaVersion": 1,
+         *       "recordedAt": "2026-12-01T21:32:21.812Z",
+         *       "data": {
+         *         "name": "Pakistani authorities",
+         *         "kind": "government",
+         *         "country": "PK",
+         *         "description": "Officials quoted without a name or office in the first reports of an incident, before investigators settle what happened.",
+         *         "sourceId": "pk-government"
+         *       },
+         *       "metadata": {
+         *         "actor": "system",
+         *         "correlationId": "demo-seed"
+         *       },
+         *       "position": "0",
+         *       "leafHash": "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI="
+         *     }
+         */
+        EventItem: {
+            /** @description 0-based place in global order: the Merkle leaf index */
+            index: number;
+            stream: string;
+            revision: number;
+            eventId: string;
+            type: string;
+            schemaVersion: number;
+            recordedAt: string;
+            /** @constant */
+            leafVersion?: 2;
+            /** @description Leaf v2: the event seed (absent after a redaction) */
+            seed?: string;
+            salts?: {
+                [key: string]: string;
+            };
+            redacted?: {
+                [key: string]: string;
+            };
+            data: {
+                [key: string]: unknown;
+            };
+            metadata: {
+                actor: string;
+                correlationId: string;
+                causationId?: string;
+                idempotencyKey?: string;
+                requestHash?: string;
+            };
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description base64 (RFC 4648 §4, padded) */
+            leafHash: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "index": 0,
+         *           "stream": "source-pk-government",
+         *           "revision": 0,
+         *           "eventId": "320662c8-42b9-48f1-8e3e-10620c5b276e",
+         *           "type": "SourceRegistered",
+         *           "schemaVersion": 1,
+         *           "recordedAt": "2026-12-01T21:32:21.812Z",
+         *           "data": {
+         *             "name": "Pakistani authorities",
+         *             "kind": "government",
+         *             "country": "PK",
+         *             "description": "Officials quoted without a name or office in the first reports of an incident, before investigators settle what happened.",
+         *             "sourceId": "pk-government"
+         *           },
+         *           "metadata": {
+         *             "actor": "system",
+         *             "correlationId": "demo-seed"
+         *           },
+         *           "position": "0",
+         *           "leafHash": "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI="
+         *         }
+         *       ],
+         *       "nextFrom": 1
+         *     }
+         */
+        EventsPage: {
+            items: components["schemas"]["EventItem"][];
+            /** @description null at the end */
+            nextFrom: number | null;
+        };
+        /**
+         * @example {
+         *       "index": 1,
+         *       "treeSize": 8,
+         *       "leafHash": "zIt8oQeWo9+bLpnA/tDAzkWtbRLImzytYFLPlH6CKP8=",
+         *       "hashes": [
+         *         "g1/U8cTUM5hJlltL2sfSACUpLIIXot2VXR8geqMZEZI=",
+         *         "VaQOoVCTsGQLofwQDve2E/6c+dPnjeR2nE2ITJ/Vyiw=",
+         *         "DwoObm4l/fMAIoT1+ww6t/DBfHrHIJMqVicd/r7M4pI="
+         *       ]
+         *     }
+         */
+        InclusionProof: {
+            index: number;
+            treeSize: number;
+            /** @description base64 (RFC 4648 §4, padded) */
+            leafHash: string;
+            /** @description The audit path, leaf to root */
+            hashes: string[];
+        };
+        /**
+         * @example {
+         *       "from": 4,
+         *       "to": 8,
+         *       "hashes": [
+         *         "DwoObm4l/fMAIoT1+ww6t/DBfHrHIJMqVicd/r7M4pI="
+         *       ]
+         *     }
+         */
+        ConsistencyProof: {
+            from: number;
+            to: number;
+            /** @description Empty when from = to */
+            hashes: string[];
+        };
+        ChangeItem: {
+            index: number;
+            type: string;
+            recordedAt: string;
+            actor: string;
+            stream: string;
+            incidentId?: string;
+            sourceId?: string;
+            claimId?: string;
+            revision: number;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "index": 0,
+         *           "type": "SourceRegistered",
+         *           "recordedAt": "2026-12-01T21:32:21.812Z",
+         *           "actor": "system",
+         *           "stream": "source-pk-government",
+         *           "sourceId": "pk-government",
+         *           "revision": 0
+         *         },
+         *         {
+         *           "index": 1,
+         *           "type": "SourceRegistered",
+         *           "recordedAt": "2026-12-01T21:32:21.818Z",
+         *           "actor": "system",
+         *           "stream": "source-karachi-police",
+         *           "sourceId": "karachi-police",
+         *           "revision": 0
+         *         }
+         *       ],
+         *       "incidents": [],
+         *       "nextFrom": 2
+         *     }
+         */
+        ChangePage: {
+            items: components["schemas"]["ChangeItem"][];
+            /** @description The incidents these changes touched, sorted */
+            incidents: string[];
+            /** @description Where the next poll starts */
+            nextFrom: number;
+        };
+        /**
+         * @example {
+         *       "sourceId": "ary-news",
+         *       "name": "ARY News",
+         *       "kind": "news-outlet",
+         *       "url": "https://arynews.tv",
+         *       "country": "PK",
+         *       "description": "Pakistani television news channel.",
+         *       "counts": {
+         *         "claims": 1,
+         *         "revisions": 0,
+         *         "retractions": 0,
+         *         "errata": 0,
+         *         "deprecated": 1
+         *       },
+         *       "revision": 0,
+         *       "updatedAt": "2026-12-01T21:32:21.829Z"
+         *     }
+         */
+        SourceView: {
+            name: string;
+            /** @enum {string} */
+            kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
+            /** Format: uri */
+            url?: string;
+            country?: string;
+            description?: string;
+            sourceId: string;
+            /** @description Over the claims now attributed to the source */
+            counts: {
+                claims: number;
+                revisions: number;
+                retractions: number;
+                errata: number;
+                deprecated: number;
+            };
+            revision: number;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "sourceId": "ary-news",
+         *           "name": "ARY News",
+         *           "kind": "news-outlet",
+         *           "url": "https://arynews.tv",
+         *           "country": "PK",
+         *           "description": "Pakistani television news channel.",
+         *           "counts": {
+         *             "claims": 1,
+         *             "revisions": 0,
+         *             "retractions": 0,
+         *             "errata": 0,
+         *             "deprecated": 1
+         *           },
+         *           "revision": 0,
+         *           "updatedAt": "2026-12-01T21:32:21.829Z"
+         *         }
+         *       ],
+         *       "nextCursor": "WyJhcnktbmV3cyJd"
+         *     }
+         */
+        SourcesPage: {
+            items: components["schemas"]["SourceView"][];
+            /** @description Opaque; null on the last page */
+            nextCursor: string | null;
         };
     };
     responses: never;

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { principalOf, registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { documentTransform } from './schemas/openapi.ts';
 import { changeRoutes, type ChangeFeedOptions } from './routes/changes.ts';
 import type { AppServices } from './services.ts';
 import { correlationId } from './write.ts';
@@ -153,7 +154,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
         { name: 'incidents' }, { name: 'claims' }, { name: 'sources' }, { name: 'log' }, { name: 'changes' }, { name: 'operations' },
       ],
     },
-    transform: jsonSchemaTransform,
+    transform: documentTransform(s.config.publicRead),
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -77,29 +77,3 @@ export const LogEventsQuery = z.strictObject({
 export const CheckpointQuery = z.strictObject({ size: Index.optional() });
 export const InclusionQuery = z.strictObject({ index: Index, treeSize: Index });
 export const ConsistencyQuery = z.strictObject({ from: Index, to: Index });
-
-// Responses (documentation: the serializer is plain JSON.stringify for speed).
-export const Written = z
-  .object({
-    id: Slug.optional(),
-    claimId: Slug.optional(),
-    revision: z.number().int(),
-    index: z.number().int(),
-    position: z.string().describe('The store’s own global position, opaque.'),
-  })
-  .meta({ id: 'Written' });
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ in: z.enum(['body', 'query', 'params', 'headers']), path: z.string(), message: z.string() })).optional(),
-    currentRevision: z.number().int().nullable().optional(),
-  })
-  .meta({ id: 'Problem' });
-
-/** A JSON object answer, documented loosely; typed as `object` so that interfaces can be returned. */
-export const AnyObject = z.looseObject({}) as unknown as z.ZodType<object>;
