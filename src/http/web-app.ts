@@ -31,7 +31,7 @@ export function webAppRoutes(root: string = WEB_ROOT): FastifyPluginAsync {
     const page = async (req: FastifyRequest, reply: FastifyReply) => {
       const rel = (req.params as { '*'?: string })['*'] ?? '';
       const file = path.resolve(root, rel);
-      const inside = file.startsWith(root + path.sep);
+      const inside = rel === '' || file.startsWith(root + path.sep);
       if (rel !== '' && inside && fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
         // Vite names assets by their content hash: they never change under the same name.
         const immutable = rel.startsWith('assets/');

@@ -1,5 +1,5 @@
 /** How values read on the page: counts with an en dash for ranges, time values, places, dates. */
-import type { Count, FactView, Place, TimeValue } from './types.ts';
+import type { Count, FactView, HeadlineFact, Place, TimeValue } from './types.ts';
 
 export const EN_DASH = '\u2013';
 
@@ -69,12 +69,12 @@ export function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The fact's headline figure: its value, or for a disputed count its range. */
-export function factFigure(f: FactView): string {
-  if (f.actors) return f.actors.map((a) => `${a.actor} (${a.stances.join(', ')})`).join('; ') || '—';
-  if (f.names) return f.names.map((n) => (n.roles.length ? `${n.name} (${n.roles.join(', ')})` : n.name)).join('; ') || '—';
+/** The fact's headline figure: its value, or for a disputed count its range; multi-valued facts list their actors or names. */
+export function factFigure(f: FactView | HeadlineFact): string {
+  if ('actors' in f) return f.actors.map((a) => `${a.actor} (${a.stances.join(', ')})`).join('; ') || '—';
+  if ('names' in f) return f.names.map((n) => (n.roles.length ? `${n.name} (${n.roles.join(', ')})` : n.name)).join('; ') || '—';
   if (f.value !== null && f.value !== undefined) return formatValue(f.value);
-  if (f.range) return formatRange(f.range);
+  if ('range' in f && f.range) return formatRange(f.range);
   return '—';
 }
 

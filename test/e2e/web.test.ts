@@ -82,6 +82,8 @@ async function run(): Promise<void> {
     const root = await fetch(`${base}/`, { redirect: 'manual' });
     t.equal(root.status, 302);
     t.equal(root.headers.get('location'), '/ui/');
+    t.equal((await fetch(`${base}/ui/`)).status, 200, 'the timeline');
+    t.equal((await fetch(`${base}/ui/..%2f..%2fpackage.json`)).status, 404, 'nothing outside the build is served');
     const page = await fetch(`${base}/ui/incidents/karachi-airport-2024`);
     t.equal(page.status, 200, 'an app route answers the app (SPA fallback)');
     t.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);

@@ -1,6 +1,6 @@
 import { factFigure, factLabel, formatDate, formatRange, formatValue } from '../format.ts';
 import { Link } from '../router.tsx';
-import type { FactView, HistoryEntry } from '../types.ts';
+import { isSingleFact, type FactView, type HistoryEntry } from '../types.ts';
 import { isCountPredicate } from '../vocab.ts';
 import { ClaimActions } from './claim-actions.tsx';
 import { FactChart } from './fact-chart.tsx';
@@ -18,6 +18,8 @@ export function FactCard({ factKey, fact, history, sourceNames, editable, incide
 }) {
   const predicate = factKey.replace(/\[.*$/, '');
   const claims = fact.claims ?? [];
+  const single = isSingleFact(fact) ? fact : null;
+  const multi = 'actors' in fact ? fact : null;
   const errata = (claimId: string): number => history.filter((e) => e.claimId === claimId && e.type === 'ClaimCorrected').length;
   const headingId = `fact-${factKey.replace(/[^a-zA-Z0-9]+/g, '-')}`;
   return (
@@ -28,17 +30,17 @@ export function FactCard({ factKey, fact, history, sourceNames, editable, incide
       </header>
       <p className="fact-figure">{factFigure(fact)}</p>
       <ul className="fact-notes">
-        {fact.conservative !== undefined && <li>Conservative figure: <strong>{fact.conservative}</strong></li>}
-        {fact.agreement && (
+        {single?.conservative !== undefined && !single.agreement && <li>Conservative figure: <strong>{single.conservative}</strong></li>}
+        {single?.agreement && (
           <li>
-            Sources without the ranking: <StatusWord status={fact.agreement.status} />
-            {fact.agreement.range && <> ({formatRange(fact.agreement.range)}{fact.agreement.conservative !== undefined ? `, conservative ${fact.agreement.conservative}` : ''})</>}
+            A fact-checker preferred one claim; the sources on their own are <StatusWord status={single.agreement} />
+            {single.range && <> ({formatRange(single.range)}{single.conservative !== undefined ? `, conservative ${single.conservative}` : ''})</>}
           </li>
         )}
-        {fact.competingClaims && <li>Competing claims of responsibility</li>}
-        {fact.denied && fact.denied.length > 0 && <li>Denied by {fact.denied.join(', ')}</li>}
+        {multi?.competingClaims && <li>Competing claims of responsibility</li>}
+        {multi && multi.denied.length > 0 && <li>Denied by {multi.denied.join(', ')}</li>}
       </ul>
-      {isCountPredicate(predicate) && <FactChart factKey={factKey} fact={fact} history={history} sourceNames={sourceNames} />}
+      {isCountPredicate(predicate) && single && <FactChart factKey={factKey} fact={single} history={history} sourceNames={sourceNames} />}
       <div className="table-wrap">
         <table className="claims">
           <caption className="visually-hidden">Claims about {factLabel(factKey)}</caption>

@@ -5,7 +5,7 @@
 import * as Plot from '@observablehq/plot';
 import { useEffect, useRef } from 'react';
 import { factLabel, formatRange, isCount } from '../format.ts';
-import type { ClaimView, Count, FactView, HistoryEntry } from '../types.ts';
+import type { ClaimView, Count, HistoryEntry, SingleFact } from '../types.ts';
 
 interface Point {
   source: string;
@@ -57,7 +57,7 @@ export function chartPoints(claims: ClaimView[], history: HistoryEntry[]): Point
   return points;
 }
 
-export function FactChart({ factKey, fact, history, sourceNames }: { factKey: string; fact: FactView; history: HistoryEntry[]; sourceNames: Map<string, string> }) {
+export function FactChart({ factKey, fact, history, sourceNames }: { factKey: string; fact: SingleFact; history: HistoryEntry[]; sourceNames: Map<string, string> }) {
   const ref = useRef<HTMLDivElement>(null);
   const claims = fact.claims ?? [];
   const nameOf = (claimId: string): string => {

@@ -3,13 +3,13 @@ import { api, useRead } from '../api.ts';
 import { StatusWord } from '../components/status.tsx';
 import { factFigure, formatPlace, formatTime } from '../format.ts';
 import { Link, navigate, useLocation, withQuery } from '../router.tsx';
-import type { FactView, Timeline, TimelineItem } from '../types.ts';
+import type { HeadlineFact, Timeline, TimelineItem } from '../types.ts';
 import { CATEGORIES } from '../vocab.ts';
 
 const FILTERS = ['q', 'country', 'category', 'tag', 'from', 'to'] as const;
 
 
-function Headline({ label, fact }: { label: string; fact: FactView | null }) {
+function Headline({ label, fact }: { label: string; fact: HeadlineFact | null }) {
   if (!fact) return null;
   return (
     <div className="headline-fact">
