@@ -72,7 +72,7 @@ export function FactChart({ factKey, fact, history, sourceNames }: { factKey: st
   useEffect(() => {
     const el = ref.current;
     if (!el || points.length === 0) return;
-    const width = Math.min(760, el.clientWidth || 640);
+    const width = Math.max(280, Math.min(760, el.getBoundingClientRect().width || el.parentElement?.clientWidth || 640));
     const times = points.map((p) => p.t.getTime());
     const pad = Math.max(3 * 86_400_000, (Math.max(...times) - Math.min(...times)) * 0.08);
     const chart = Plot.plot({
@@ -81,7 +81,7 @@ export function FactChart({ factKey, fact, history, sourceNames }: { factKey: st
       marginLeft: 44,
       marginRight: 16,
       style: { fontSize: '12px', fontFamily: 'inherit', background: 'transparent' },
-      x: { type: 'utc', label: 'stated', ticks: width < 500 ? 3 : 6, tickFormat: '%-d %b %Y', domain: [new Date(Math.min(...times) - pad), new Date(Math.max(...times) + pad)] },
+      x: { type: 'utc', label: 'stated', ticks: Math.max(2, Math.floor(width / 130)), tickFormat: '%-d %b %Y', domain: [new Date(Math.min(...times) - pad), new Date(Math.max(...times) + pad)] },
       y: { label: factLabel(factKey), domain: [0, top], grid: true, nice: true, ticks: Math.min(6, Math.ceil(top)), tickFormat: 'd' },
       color: { legend: true, type: 'categorical', scheme: 'tableau10' },
       marks: [

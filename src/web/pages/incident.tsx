@@ -5,11 +5,18 @@ import { ClaimForm, useSources } from '../components/claim-form.tsx';
 import { FactCard } from '../components/fact-card.tsx';
 import { History } from '../components/history.tsx';
 import { TimeControls, toApiTime } from '../components/time-controls.tsx';
-import { formatInstant, formatPlace, formatTime } from '../format.ts';
+import { StatusWord } from '../components/status.tsx';
+import { factFigure, formatInstant, formatPlace, formatTime } from '../format.ts';
 import { followChanges } from '../live.ts';
 import { Link, useLocation, withQuery } from '../router.tsx';
 import { useSession } from '../session.ts';
 import type { Change, HistoryEntry, IncidentView } from '../types.ts';
+
+const ORDER = ['deaths', 'injuries', 'responsibility', 'perpetrator', 'cause', 'target', 'arrests', 'occurredAt', 'location'];
+const factOrder = (key: string): number => {
+  const i = ORDER.indexOf(key.replace(/\[.*$/, ''));
+  return (i < 0 ? ORDER.length : i) * 2 + (key.includes('[') ? 1 : 0);
+};
 
 export function IncidentPage({ id }: { id: string }) {
   const { path, query } = useLocation();
@@ -49,7 +56,8 @@ export function IncidentPage({ id }: { id: string }) {
   }
   if (!view.data) return <main id="main" className="page"><p aria-live="polite">Loading…</p></main>;
   const v = view.data;
-  const facts = Object.entries(v.facts);
+  // The facts a reader looks for first, then the rest in the API's order.
+  const facts = Object.entries(v.facts).sort(([a], [b]) => factOrder(a) - factOrder(b));
   const historyItems = history.data?.items ?? [];
   const knownAtLink = (statedAt: string): string => withQuery(path, query, { knownAt: statedAt });
   return (
@@ -59,6 +67,17 @@ export function IncidentPage({ id }: { id: string }) {
       <h1>{v.title}</h1>
       {v.summary && <p className="lede">{v.summary}</p>}
       <p className="meta">Revision {v.revision} · updated {formatInstant(v.updatedAt)}{v.tags.length > 0 && <> · {v.tags.map((t) => `#${t}`).join(' ')}</>}</p>
+      <dl className="headline key-figures" aria-label="Key figures">
+        {(['deaths', 'injuries', 'responsibility'] as const).map((k) => {
+          const f = v.facts[k];
+          return f ? (
+            <div key={k} className="headline-fact">
+              <dt>{k}</dt>
+              <dd><span className="figure">{factFigure(f)}</span> <StatusWord status={f.status} /></dd>
+            </div>
+          ) : null;
+        })}
+      </dl>
       <TimeControls key={query.toString()} path={path} query={query} />
       <div aria-live="polite" className="live">
         {following && <span className="live-dot">Live</span>}
