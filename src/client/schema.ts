@@ -3255,6 +3255,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/problems/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a problem type means and what to do about it
+         * @description Open: no key needed (a key that is sent must be valid, else 401).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The problem explained: JSON, or an HTML page when Accept prefers text/html */
+                200: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProblemDoc"];
+                        "text/html": string;
+                    };
+                };
+                /** @description Bad input (validation: see `errors`) */
+                400: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown incident, source or claim, or not at that point in time */
+                404: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4630,6 +4723,20 @@ export interface components {
             incidents: string[];
             /** @description Where the next poll starts */
             nextFrom: number;
+        };
+        /**
+         * @example {
+         *       "code": "unknown-source",
+         *       "title": "Unknown source",
+         *       "status": 422,
+         *       "description": "The claim names a sourceId that is not registered. Register the source first (POST /sources), then record the claim."
+         *     }
+         */
+        ProblemDocInput: {
+            code: string;
+            title: string;
+            status: number;
+            description: string;
         };
         /**
          * @example {
@@ -6070,6 +6177,20 @@ export interface components {
             incidents: string[];
             /** @description Where the next poll starts */
             nextFrom: number;
+        };
+        /**
+         * @example {
+         *       "code": "unknown-source",
+         *       "title": "Unknown source",
+         *       "status": 422,
+         *       "description": "The claim names a sourceId that is not registered. Register the source first (POST /sources), then record the claim."
+         *     }
+         */
+        ProblemDoc: {
+            code: string;
+            title: string;
+            status: number;
+            description: string;
         };
         /**
          * @example {

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { principalOf, registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -14,8 +14,10 @@ import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
+import { problemRoutes } from './routes/problems.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { documentTransform } from './schemas/openapi.ts';
+import { validatorCompiler } from './validation.ts';
 import { changeRoutes, type ChangeFeedOptions } from './routes/changes.ts';
 import type { AppServices } from './services.ts';
 import { correlationId } from './write.ts';
@@ -166,6 +168,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   await app.register(claimRoutes(s));
   await app.register(logRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
+  await app.register(problemRoutes());
   await app.register((await import('./web-app.ts')).webAppRoutes());
   return app;
 }
