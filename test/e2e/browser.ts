@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+// Debian's chromium; PALIMPSEST_CHROMIUM points elsewhere (or at nothing, to see the skip).
+export const CHROMIUM = process.env.PALIMPSEST_CHROMIUM ?? '/usr/bin/chromium';
 export const LAPTOP = { width: 1366, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
