@@ -27,10 +27,11 @@ export function Field({ label, pointer, problem, children, hint }: {
 export function ProblemMessage({ problem, shownPointers }: { problem: Problem | null; shownPointers: string[] }) {
   if (!problem) return null;
   const elsewhere = (problem.errors ?? []).filter((e) => !(e.in === 'body' && shownPointers.some((p) => e.path === p || e.path.startsWith(`${p}/`))));
+  const allAtFields = (problem.errors?.length ?? 0) > 0 && elsewhere.length === 0;
   return (
     <div role="alert" className="problem">
-      <strong>{problem.title ?? 'Not saved'}</strong>
-      {problem.detail ? `: ${problem.detail}` : ''}
+      <strong>Not saved</strong>
+      {allAtFields ? ': see the marked field.' : problem.detail ? `: ${problem.detail}` : problem.title ? `: ${problem.title}` : ''}
       {elsewhere.length > 0 && <ul>{elsewhere.map((e) => <li key={e.in + e.path}>{e.path || e.in}: {e.message}</li>)}</ul>}
     </div>
   );
