@@ -1,7 +1,7 @@
 /**
  * An /events item's leaf, recomputed: RFC 8785 canonical JSON of the leaf input, SHA-256(0x00 ‖ input).
  * Leaf format v2 (items with `leafVersion: 2`) commits to every string of `data` through a salted
- * hash, so a redacted string still counts by its commitment (docs/log-format.md).
+ * hash, so a redacted string still counts by its commitment (docs/log.md).
  */
 import canonicalize from 'canonicalize';
 import { concat, fromBase64, hmacSha256, sha256, toBase64, utf8 } from './bytes.ts';

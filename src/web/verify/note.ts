@@ -1,6 +1,6 @@
 /**
  * C2SP signed-note checkpoints verified with WebCrypto Ed25519 — the browser's half of the log's
- * contract (docs/log-format.md): `<origin>\n<size>\n<base64 root>\n\n— <origin> <base64(key hash ‖ sig)>\n`.
+ * contract (docs/log.md): `<origin>\n<size>\n<base64 root>\n\n— <origin> <base64(key hash ‖ sig)>\n`.
  */
 import { concat, equalBytes, fromBase64, sha256, toHex, utf8 } from './bytes.ts';
 
