@@ -226,6 +226,9 @@ async function run(): Promise<void> {
     t.equal(last.data.statedAt, '2024-10-08');
     t.equal(last.metadata.actor, 'e2e-desk', 'the actor is the signed-in key');
     t.match(last.metadata.idempotencyKey, /^ui-/, 'the write carried an Idempotency-Key');
+    // Signed in as an editor (no auditor role), the audit page still verifies: the log is public.
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await page.getByText(/verified — Ed25519 signature checked/).waitFor();
     await ctx.close();
   });
 

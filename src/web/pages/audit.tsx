@@ -1,11 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../api.ts';
+import { createPalimpsestClient } from '../../client/index.ts';
 import { formatInstant } from '../format.ts';
 import { checkConsistency, checkInclusion, latestCheckpoint, type InclusionResult } from '../verify/audit.ts';
 import { toBase64 } from '../verify/bytes.ts';
 import type { VerifiedCheckpoint } from '../verify/note.ts';
 
 const REMEMBERED = 'palimpsest.checkpoint';
+
+// The log is public (auditor reads are open to anonymous clients): an editor's key, which does not
+// grant the auditor role, must not turn the audit into a 403, so these reads go without a key.
+const api = createPalimpsestClient(window.location.origin, () => null);
 
 type Check<T> = { state: 'idle' } | { state: 'working' } | { state: 'ok'; value: T } | { state: 'failed'; why: string };
 const failed = (e: unknown): { state: 'failed'; why: string } => ({ state: 'failed', why: e instanceof Error ? e.message : String(e) });
