@@ -33,6 +33,8 @@ const resources: AppPart = async (app, s, opts) => {
   await app.register(logRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
   await app.register(problemRoutes());
+  // The web app last: its catch-all must not shadow an API route.
+  await app.register((await import('./web-app.ts')).webAppRoutes());
 };
 
 /** The app, part by part, in the order the parts must apply (the security headers before the 415 check…). */
