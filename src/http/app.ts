@@ -3,12 +3,13 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { principalOf, registerAuth } from './auth.ts';
+import { applyConnectionLimits, connectionCap } from './connection-limits.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerLoadShedding } from './load-shedding.ts';
 import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
 import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -55,6 +56,10 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     logger: opts.logger ?? false,
     bodyLimit: s.config.bodyLimit,
     requestTimeout: s.config.requestTimeoutMs,
+    // A socket with no traffic either way for this long is closed (SSE heartbeats keep streams alive).
+    connectionTimeout: s.config.idleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, s.config.idleTimeoutMs),
+    http: { headersTimeout: Math.min(10_000, s.config.requestTimeoutMs) },
     genReqId: () => randomUUID(),
     // Prototype-pollution keys in a body are refused, not stripped.
     onProtoPoisoning: 'error',
@@ -68,6 +73,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 
+  applyConnectionLimits(app.server, { maxConnections: connectionCap(s.config.maxConnections) }, app.log);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are serialised as they are, without a second zod pass.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -117,14 +123,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     });
   }
   // Only the event-loop delay: utilisation reaches 1 in any legitimate burst of CPU-bound work.
-  await app.register(underPressure, {
-    maxEventLoopDelay: s.config.maxEventLoopDelayMs,
-    retryAfter: 5,
-    exposeStatusRoute: false,
-    pressureHandler: (_req, reply, type, value) => {
-      void sendProblem(reply, problem('overloaded', `the server is overloaded (${type}: ${String(value)}); retry later`), { 'Retry-After': '5' });
-    },
-  });
+  registerLoadShedding(app, s.config.maxEventLoopDelayMs);
   await app.register(rateLimit, {
     max: s.config.rateLimit,
     timeWindow: 60_000,
