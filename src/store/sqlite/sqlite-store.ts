@@ -8,6 +8,7 @@ import {
 } from '../port.ts';
 import { migrate } from './migrations.ts';
 import { LiveSignal, subscription } from './subscription.ts';
+import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -93,6 +94,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     // the default 2 MiB page cache no longer holds it. An upper bound, filled only as pages are read.
     db.pragma('cache_size = -65536');
     migrate(db);
+    // From now on a lock held elsewhere is waited for between event-loop turns (see busy-retry.ts).
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? SHORT_BUSY_TIMEOUT_MS)}`);
   } catch (err) {
     db.close();
     throw err;
@@ -121,6 +124,8 @@ export class SqliteStore implements EventStore {
   /** Appends waiting for the next group commit, in arrival order. */
   #queue: Array<{ request: AppendRequest; resolve(r: AppendResult): void; reject(e: unknown): void }> = [];
   #commits = 0;
+  /** A group commit is in progress (possibly waiting for another process's lock): the next one waits. */
+  #flushing = false;
   #appends = 0;
   readonly #importTx: (events: ImportedEvent[]) => void;
 
@@ -241,6 +246,7 @@ export class SqliteStore implements EventStore {
   }
 
   #flush(): void {
+    if (this.#flushing) return;
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
@@ -248,14 +254,24 @@ export class SqliteStore implements EventStore {
       for (const q of batch) q.reject(new StoreUnavailable('store is closed'));
       return;
     }
-    let results: Array<AppendResult | { error: unknown }>;
-    try {
-      results = this.#appendTx(batch.map((q) => q.request));
-    } catch (err) {
-      const e = unavailable(err);
-      for (const q of batch) q.reject(e);
-      return;
-    }
+    this.#flushing = true;
+    const requests = batch.map((q) => q.request);
+    void retryWhileBusy(() => {
+      if (!this.#db.open) throw new StoreUnavailable('store is closed');
+      return this.#appendTx(requests);
+    }).then(
+      (results) => this.#settle(batch, results),
+      (err: unknown) => {
+        const e = unavailable(err);
+        for (const q of batch) q.reject(e);
+      },
+    ).finally(() => {
+      this.#flushing = false;
+      if (this.#queue.length > 0) setImmediate(() => this.#flush());
+    });
+  }
+
+  #settle(batch: Array<{ request: AppendRequest; resolve(r: AppendResult): void; reject(e: unknown): void }>, results: Array<AppendResult | { error: unknown }>): void {
     this.#commits += 1;
     this.#appends += batch.length;
     let wrote = false;
