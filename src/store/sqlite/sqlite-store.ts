@@ -404,6 +404,21 @@ export class SqliteStore implements EventStore {
     }
   }
 
+  /**
+   * Whether this connection can write, without writing: a rolled-back change to the header. SQLite
+   * opens a file it may not write read-only for good, so the caller must reopen once this fails.
+   */
+  probeWrite(): void {
+    this.#assertOpen();
+    const version = Number(this.#db.pragma('user_version', { simple: true }));
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db.pragma(`user_version = ${version}`);
+    } finally {
+      this.#db.exec('ROLLBACK');
+    }
+  }
+
   /** Connection settings, for tests and diagnostics. */
   settings(): SqliteSettings {
     return {
@@ -488,7 +503,7 @@ function isUniqueEventIdViolation(err: unknown): boolean {
 
 /** Lock timeouts, a full disk and I/O errors are the store being unavailable, not a caller bug. */
 function unavailable(err: unknown): unknown {
-  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(err.code)) {
+  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(err.code)) {
     return new StoreUnavailable(err.message, { cause: err });
   }
   return err;
