@@ -23,6 +23,7 @@ const Env = z.object({
   PALIMPSEST_MAX_CONNECTIONS: z.coerce.number().int().min(16).default(10_000),
   PALIMPSEST_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).default(5000),
   PALIMPSEST_SSE_MAX_PER_KEY: z.coerce.number().int().min(1).default(2000),
+  PALIMPSEST_READ_BUDGET_MS: z.coerce.number().int().min(0).default(250),
   PALIMPSEST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 
@@ -49,6 +50,8 @@ export interface Config {
   /** Open /changes/stream subscribers at most, in total and per API key (or per address when anonymous). */
   sseMaxSubscribers: number;
   sseMaxPerKey: number;
+  /** Event-loop ms per second each client may spend on costly reads (history, claims, as-of); 0 off. */
+  readBudgetMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Event-loop delay beyond which requests get 503 with Retry-After; 0 turns the guard off. */
   maxEventLoopDelayMs: number;
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxConnections: e.PALIMPSEST_MAX_CONNECTIONS,
     sseMaxSubscribers: e.PALIMPSEST_SSE_MAX_SUBSCRIBERS,
     sseMaxPerKey: e.PALIMPSEST_SSE_MAX_PER_KEY,
+    readBudgetMs: e.PALIMPSEST_READ_BUDGET_MS,
     sqliteSynchronous: e.PALIMPSEST_SQLITE_SYNCHRONOUS,
     maxEventLoopDelayMs: e.PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS,
     ...overrides,

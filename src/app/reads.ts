@@ -7,6 +7,7 @@ import { buildHistory, type HistoryEntry } from '../../projections/provenance-hi
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
+import { cutStream, IncidentIndex } from './incident-index.ts';
 import type { LiveModels } from './live-models.ts';
 
 /** The as-of parameters of DESIGN.md: system time, stream revision, statement time. */
@@ -25,10 +26,14 @@ const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === u
  * from the incident's stream: keeping it in memory for every incident costs more than it saves.
  */
 export class Reads {
+  private readonly index: IncidentIndex;
+
   constructor(
     private readonly store: EventStore,
     private readonly live: LiveModels,
-  ) {}
+  ) {
+    this.index = new IncidentIndex(store, live);
+  }
 
   private get view(): ViewState {
     return this.live.state<ViewState>('incident-view');
@@ -38,22 +43,22 @@ export class Reads {
     return getSource(this.live.state<SourcesState>('sources'), sourceId) !== undefined;
   }
 
-  /** The incident's stream cut at asOf / atRevision, or undefined when it has no events. */
-  private async streamAt(incidentId: string, at: AsOf): Promise<StoredEvent[] | undefined> {
-    let events: StoredEvent[];
-    try {
-      events = await this.store.readStream(incidentStream(incidentId));
-    } catch (err) {
-      if (err instanceof StreamNotFound) return undefined;
-      throw err;
-    }
+  /**
+   * The incident's stream cut at asOf / atRevision, or undefined when it has no events; with a
+   * claimId, only the registration and that claim's events (all its history depends on).
+   */
+  private async streamAt(incidentId: string, at: AsOf, claimId?: string): Promise<readonly StoredEvent[] | undefined> {
+    const events = await this.index.events(incidentId);
+    if (events === undefined) return undefined;
     const last = events.at(-1);
     if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
       throw new HttpProblem('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, {
         errors: [{ in: 'query', path: '/atRevision', message: `beyond the current revision ${last.revision}` }],
       });
     }
-    return events.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
+    if (claimId === undefined) return cutStream(events, at.asOf, at.atRevision);
+    const own = (await this.index.claimEvents(incidentId, claimId)) ?? [];
+    return own.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
   }
 
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
@@ -66,7 +71,8 @@ export class Reads {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
     const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
-    const items = buildHistory(events, { ...knownAtOpt(at), ...filter });
+    const own = filter.claimId === undefined ? events : await this.streamAt(incidentId, at, filter.claimId);
+    const items = own && buildHistory(own, { ...knownAtOpt(at), ...filter });
     return view && items ? { revision: view.revision, items } : undefined;
   }
 
@@ -77,7 +83,8 @@ export class Reads {
     if (!view) return 'no-incident';
     const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
     if (!claim) return undefined;
-    const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
+    const own = (await this.streamAt(incidentId, at, claimId)) ?? [];
+    const history = buildHistory(own, { ...knownAtOpt(at), claimId }) ?? [];
     return { revision: view.revision, claim: { ...claim, history } };
   }
 

@@ -10,6 +10,7 @@ import { principalOf, registerAuth } from './auth.ts';
 import { applyConnectionLimits, connectionCap } from './connection-limits.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerLoadShedding } from './load-shedding.ts';
+import { registerReadBudget } from './read-budget.ts';
 import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
 import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -136,6 +137,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     allowList: (req) => req.url === '/health',
   });
   registerAuth(app, s.keys, s.config.publicRead);
+  registerReadBudget(app, s.keys, s.config.readBudgetMs);
 
   await app.register(swagger, {
     openapi: {
