@@ -11,6 +11,7 @@ import { applyConnectionLimits, connectionCap } from './connection-limits.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerLoadShedding } from './load-shedding.ts';
 import { registerReadBudget } from './read-budget.ts';
+import { registerStrictJson } from './strict-json.ts';
 import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
 import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -79,6 +80,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   // Response schemas document the API; answers are serialised as they are, without a second zod pass.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandling(app);
+  registerStrictJson(app);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('X-Correlation-Id', correlationId(req));
@@ -120,6 +122,8 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   if (s.config.corsOrigin !== undefined) {
     await app.register(cors, {
       origin: s.config.corsOrigin.split(',').map((o) => o.trim()),
+      // PATCH is not among the CORS defaults (GET, HEAD, POST…): without it browsers cannot amend.
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'OPTIONS'],
       exposedHeaders: ['ETag', 'Location', 'X-Correlation-Id', 'Idempotency-Replayed', 'Retry-After'],
     });
   }
