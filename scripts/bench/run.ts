@@ -6,7 +6,7 @@
  * Options:
  *   --quick            small sizes, one short run each; does not write BENCHMARKS.md
  *   --events N         size of the generated log for rebuild/restart/as-of/RSS (default 1,000,000)
- *   --only a,b         sections: appends, peer, http, big, merkle
+ *   --only a,b         sections: appends, peer, http, big, merkle, robust
  *   --profile DIR      run the benchmark servers with node --cpu-prof into DIR and print a summary
  *   --out FILE         where to write the report (default BENCHMARKS.md; '-' for none)
  *
@@ -30,6 +30,7 @@ import { storeAppendRate, storeReadRates } from './appends.ts';
 import { loadGet, loadWrites, seedPool, startServer, type LoadResult, type Server } from './http.ts';
 import { fmtMiB, fmtMs, fmtRate, fmtRatio, log, median, rawInsertRate, rm, tempDir } from './lib.ts';
 import { summarize } from './profile-summary.ts';
+import { robustness } from './robustness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick!;
-const sections = new Set((values.only ?? 'appends,peer,http,big,merkle').split(',').map((s) => s.trim()));
+const sections = new Set((values.only ?? 'appends,peer,http,big,merkle,robust').split(',').map((s) => s.trim()));
 const profileDir = values.profile ? path.resolve(values.profile) : undefined;
 if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -423,6 +424,7 @@ try {
   if (sections.has('http')) await http();
   if (sections.has('merkle')) merkle();
   if (sections.has('big')) await big();
+  if (sections.has('robust')) for (const r of await robustness(quick)) row(r);
 } finally {
   rm(work);
 }
