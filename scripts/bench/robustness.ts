@@ -128,12 +128,19 @@ async function costlyReads(sec: number, claims: number, rows: RobustRow[]): Prom
 export async function robustness(quick: boolean): Promise<RobustRow[]> {
   const rows: RobustRow[] = [];
   const sec = quick ? 3 : 8;
-  log('robust: SSE fan-out');
-  await fanOut(sec, rows);
-  log('robust: foreign write lock');
-  await foreignLock(sec, rows);
-  log('robust: costly reads');
-  await costlyReads(sec, 20_000, rows);
+  const only = process.env.BENCH_ROBUST_ONLY;
+  if (only === undefined || only === 'fanout') {
+    log('robust: SSE fan-out');
+    await fanOut(sec, rows);
+  }
+  if (only === undefined || only === 'lock') {
+    log('robust: foreign write lock');
+    await foreignLock(sec, rows);
+  }
+  if (only === undefined || only === 'reads') {
+    log('robust: costly reads');
+    await costlyReads(sec, 20_000, rows);
+  }
   return rows;
 }
 

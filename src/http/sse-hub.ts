@@ -26,10 +26,15 @@ interface Subscriber {
 }
 
 const HISTORY_PAGE = 500;
+/**
+ * Changes are gathered this long before one broadcast: under a stream of writes, a broadcast per
+ * write would cost a socket write per subscriber per write; this bounds it to 50 rounds a second.
+ */
+const BROADCAST_MS = 20;
 
 /**
  * The change feed's fan-out: each change is serialised once into an SSE frame, the frames of one
- * turn of the event loop are joined into one buffer, and that same buffer is written to every
+ * broadcast window (20 ms) are joined into one buffer, and that same buffer is written to every
  * live subscriber, so a write costs one serialisation plus one socket write per subscriber. A
  * client that starts behind reads its history from the store on its own, then joins the live set
  * exactly at the first change not yet broadcast. A client that does not drain is destroyed, not
@@ -106,19 +111,22 @@ export class SseHub {
 
   #drained(s: Subscriber): Promise<boolean> {
     return new Promise((resolve) => {
+      // Each wait removes what it added: a long catch-up must not pile listeners on the response.
+      const settle = (ok: boolean): void => {
+        clearTimeout(timer);
+        s.res.off('drain', onDrain);
+        s.res.off('close', onClose);
+        resolve(ok);
+      };
+      const onDrain = (): void => settle(!s.closed);
+      const onClose = (): void => settle(false);
       const timer = setTimeout(() => {
         s.log.info({ from: Number(s.from) }, 'dropping a slow change-feed client');
         this.#drop(s);
-        resolve(false);
+        settle(false);
       }, this.opts.slowClientMs);
-      s.res.once('drain', () => {
-        clearTimeout(timer);
-        resolve(!s.closed);
-      });
-      s.res.once('close', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
+      s.res.once('drain', onDrain);
+      s.res.once('close', onClose);
     });
   }
 
@@ -126,7 +134,7 @@ export class SseHub {
     this.#pending.push({ index: e.index, frame: frame(e) });
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => this.#broadcast());
+    setTimeout(() => this.#broadcast(), BROADCAST_MS);
   }
 
   #broadcast(): void {
