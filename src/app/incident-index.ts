@@ -7,7 +7,12 @@ interface Cached {
   events: StoredEvent[];
   /** Positions (= revisions) of each claim's events. */
   byClaim: Map<string, number[]>;
+  /** Answers folded from this stream, by their parameters; emptied by the stream's next event. */
+  answers: Map<string, unknown>;
 }
+
+/** Distinct answers kept per incident: repeated reads of the same cut cost nothing, others fold. */
+const MAX_ANSWERS = 32;
 
 /** Events held at most, over every cached incident; the least recently read incident goes first. */
 const DEFAULT_MAX_EVENTS = 300_000;
@@ -40,6 +45,24 @@ export class IncidentIndex {
     return first === undefined ? own : [first, ...own.filter((e) => e !== first)];
   }
 
+  /**
+   * The answer for `key` folded from the incident's stream as it is now: computed once, then
+   * served until the stream changes (a new event empties the incident's answers).
+   */
+  async answer<T>(incidentId: string, key: string, compute: () => Promise<T>): Promise<T> {
+    const c = this.#cache.get(incidentId);
+    if (c?.answers.has(key) === true) return c.answers.get(key) as T;
+    const length = c?.events.length;
+    const value = await compute();
+    const now = this.#cache.get(incidentId);
+    // Only when nothing was appended meanwhile: the answer must belong to the stream it is kept for.
+    if (now !== undefined && (c === undefined || (now === c && now.events.length === length))) {
+      if (now.answers.size >= MAX_ANSWERS) now.answers.clear();
+      now.answers.set(key, value);
+    }
+    return value;
+  }
+
   async #get(incidentId: string): Promise<Cached | undefined> {
     const hit = this.#cache.get(incidentId);
     if (hit !== undefined) {
@@ -54,7 +77,7 @@ export class IncidentIndex {
       if (err instanceof StreamNotFound) return undefined;
       throw err;
     }
-    const c: Cached = { events: [], byClaim: new Map() };
+    const c: Cached = { events: [], byClaim: new Map(), answers: new Map() };
     for (const e of events) add(c, e);
     // Another read of the same incident may have filled the entry meanwhile; keep the longer one.
     const other = this.#cache.get(incidentId);
@@ -97,6 +120,7 @@ export class IncidentIndex {
 function add(c: Cached, e: StoredEvent): void {
   const at = c.events.length;
   c.events.push(e);
+  c.answers.clear();
   const claimId = (e.data as { claimId?: unknown }).claimId;
   if (typeof claimId !== 'string') return;
   const list = c.byClaim.get(claimId);

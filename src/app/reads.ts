@@ -63,11 +63,17 @@ export class Reads {
 
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
-    const events = await this.streamAt(incidentId, at);
-    return events && buildIncidentView(events, knownAtOpt(at));
+    return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {
+      const events = await this.streamAt(incidentId, at);
+      return events && buildIncidentView(events, knownAtOpt(at));
+    });
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
+    return this.index.answer(incidentId, `history ${answerKey(at)} ${filter.fact ?? ''} ${filter.claimId ?? ''}`, () => this.foldHistory(incidentId, at, filter));
+  }
+
+  private async foldHistory(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
     const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
@@ -156,6 +162,10 @@ function findClaim(view: IncidentView, claimId: string): Record<string, unknown>
     if (claim) return { ...claim, fact };
   }
   return undefined;
+}
+
+function answerKey(at: AsOf): string {
+  return `${at.asOf ?? ''}|${at.atRevision ?? ''}|${at.knownAt ?? ''}`;
 }
 
 function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {
