@@ -19,6 +19,11 @@ const Env = z.object({
   PALIMPSEST_CORS_ORIGIN: z.string().optional(),
   PALIMPSEST_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  PALIMPSEST_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  PALIMPSEST_MAX_CONNECTIONS: z.coerce.number().int().min(16).default(10_000),
+  PALIMPSEST_SSE_MAX_SUBSCRIBERS: z.coerce.number().int().min(1).default(5000),
+  PALIMPSEST_SSE_MAX_PER_KEY: z.coerce.number().int().min(1).default(2000),
+  PALIMPSEST_READ_BUDGET_MS: z.coerce.number().int().min(0).default(250),
   PALIMPSEST_SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 
@@ -38,6 +43,15 @@ export interface Config {
   rateLimit: number;
   corsOrigin?: string;
   requestTimeoutMs: number;
+  /** A connection with no traffic for this long is closed. */
+  idleTimeoutMs: number;
+  /** Client connections at most; lowered further to fit the process's descriptor limit. */
+  maxConnections: number;
+  /** Open /changes/stream subscribers at most, in total and per API key (or per address when anonymous). */
+  sseMaxSubscribers: number;
+  sseMaxPerKey: number;
+  /** Event-loop ms per second each client may spend on costly reads (history, claims, as-of); 0 off. */
+  readBudgetMs: number;
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Event-loop delay beyond which requests get 503 with Retry-After; 0 turns the guard off. */
   maxEventLoopDelayMs: number;
@@ -70,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimit: e.PALIMPSEST_RATE_LIMIT,
     ...(e.PALIMPSEST_CORS_ORIGIN !== undefined ? { corsOrigin: e.PALIMPSEST_CORS_ORIGIN } : {}),
     requestTimeoutMs: e.PALIMPSEST_REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: e.PALIMPSEST_IDLE_TIMEOUT_MS,
+    maxConnections: e.PALIMPSEST_MAX_CONNECTIONS,
+    sseMaxSubscribers: e.PALIMPSEST_SSE_MAX_SUBSCRIBERS,
+    sseMaxPerKey: e.PALIMPSEST_SSE_MAX_PER_KEY,
+    readBudgetMs: e.PALIMPSEST_READ_BUDGET_MS,
     sqliteSynchronous: e.PALIMPSEST_SQLITE_SYNCHRONOUS,
     maxEventLoopDelayMs: e.PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS,
     ...overrides,

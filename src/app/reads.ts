@@ -10,6 +10,7 @@ import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projecti
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
 import { AppError } from './errors.ts';
+import { cutStream, IncidentIndex } from './incident-index.ts';
 import type { LiveModels } from './live-models.ts';
 
 /** The as-of parameters (docs/api.md, Reads and time): system time, stream revision, statement time. */
@@ -28,10 +29,14 @@ const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === u
  * from the incident's stream: keeping it in memory for every incident costs more than it saves.
  */
 export class Reads {
+  private readonly index: IncidentIndex;
+
   constructor(
     private readonly store: EventStore,
     private readonly live: LiveModels,
-  ) {}
+  ) {
+    this.index = new IncidentIndex(store, live);
+  }
 
   private get view(): ViewState {
     return this.live.state<ViewState>('incident-view');
@@ -41,33 +46,40 @@ export class Reads {
     return getSource(this.live.state<SourcesState>('sources'), sourceId) !== undefined;
   }
 
-  /** The incident's stream cut at asOf / atRevision, or undefined when it has no events. */
-  private async streamAt(incidentId: string, at: AsOf): Promise<StoredEvent[] | undefined> {
-    let events: StoredEvent[];
-    try {
-      events = await this.store.readStream(incidentStream(incidentId));
-    } catch (err) {
-      if (err instanceof StreamNotFound) return undefined;
-      throw err;
-    }
+  /**
+   * The incident's stream cut at asOf / atRevision, or undefined when it has no events; with a
+   * claimId, only the registration and that claim's events (all its history depends on).
+   */
+  private async streamAt(incidentId: string, at: AsOf, claimId?: string): Promise<readonly StoredEvent[] | undefined> {
+    const events = await this.index.events(incidentId);
+    if (events === undefined) return undefined;
     const last = events.at(-1);
     if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
       throw new AppError('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, { parameter: 'atRevision' });
     }
-    return events.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
+    if (claimId === undefined) return cutStream(events, at.asOf, at.atRevision);
+    const own = (await this.index.claimEvents(incidentId, claimId)) ?? [];
+    return own.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
   }
 
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
-    const events = await this.streamAt(incidentId, at);
-    return events && buildIncidentView(events, knownAtFilter(at));
+    return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {
+      const events = await this.streamAt(incidentId, at);
+      return events && buildIncidentView(events, knownAtFilter(at));
+    });
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
+    return this.index.answer(incidentId, `history ${answerKey(at)} ${filter.fact ?? ''} ${filter.claimId ?? ''}`, () => this.foldHistory(incidentId, at, filter));
+  }
+
+  private async foldHistory(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
     const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
-    const items = buildHistory(events, { ...knownAtFilter(at), ...filter });
+    const own = filter.claimId === undefined ? events : await this.streamAt(incidentId, at, filter.claimId);
+    const items = own && buildHistory(own, { ...knownAtFilter(at), ...filter });
     return view && items ? { revision: view.revision, items } : undefined;
   }
 
@@ -78,7 +90,8 @@ export class Reads {
     if (!view) return 'no-incident';
     const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
     if (!claim) return undefined;
-    const history = buildHistory(events, { ...knownAtFilter(at), claimId }) ?? [];
+    const own = (await this.streamAt(incidentId, at, claimId)) ?? [];
+    const history = buildHistory(own, { ...knownAtFilter(at), claimId }) ?? [];
     return { revision: view.revision, claim: { ...claim, history } };
   }
 
@@ -146,6 +159,10 @@ function findClaim(view: IncidentView, claimId: string): Record<string, unknown>
     if (claim) return { ...claim, fact };
   }
   return undefined;
+}
+
+function answerKey(at: AsOf): string {
+  return `${at.asOf ?? ''}|${at.atRevision ?? ''}|${at.knownAt ?? ''}`;
 }
 
 function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {

@@ -140,12 +140,26 @@ export async function saveSnapshot(dir: string, live: Pick<LiveModels, 'snapshot
   await writeSnapshotFile(dir, encodeSnapshot(live.snapshot(), folds));
 }
 
+/** A crash between writing and renaming leaves `<file>.<pid>.tmp` behind: nothing reads it, so it goes at start. */
+function removeTempFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(prefix) && n.endsWith('.tmp')) fs.rmSync(path.join(dir, n), { force: true });
+}
+
 /**
  * The snapshot, if one exists and provably continues into `store`'s log; otherwise undefined, with
  * the reason passed to `warn`. Never throws for a bad snapshot: rebuilding from the log is always safe.
  */
 export async function loadSnapshot(dir: string, store: EventStore, folds: readonly Projection[], warn: Warn = defaultWarn): Promise<SnapshotState | undefined> {
   const file = snapshotPath(dir);
+  removeTempFiles(file);
   let bytes: Buffer;
   try {
     bytes = await fs.promises.readFile(file);

@@ -24,7 +24,15 @@ export function serveCommand(): Command {
       else rt.app.log.info({ signal }, 'shutting down');
       await rt.close();
     });
-    await rt.app.listen({ port: config.port, host: config.host });
+    try {
+      await rt.app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      // One clear line and exit 1, with the store closed: a supervisor sees the failure at once.
+      const code = (err as NodeJS.ErrnoException).code;
+      console.error(code === 'EADDRINUSE' ? `palimpsest: port ${config.port} on ${config.host} is already in use` : `palimpsest: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+      await rt.close().catch(() => {});
+      process.exit(1);
+    }
     // On stdout, apart from the JSON log, so a person who ran `npm start` sees where to go.
     const address = rt.app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -7,8 +7,12 @@ import {
 /** Claim ids: `c-` and 10 base-36 characters when generated, any slug when given. */
 export const ClaimId = Slug;
 
+/** Text a reader can see: not only spaces and format characters (U+200B and its kind). */
+const visible = (s: string): boolean => /[^\p{Cf}\p{Z}\s]/u.test(s);
+const VisibleText = (max: number) => z.string().trim().min(1).max(max).refine(visible, 'must contain a visible character, not only spaces or format characters');
+
 export const IncidentFields = z.strictObject({
-  title: z.string().trim().min(1).max(300),
+  title: VisibleText(300),
   summary: z.string().trim().min(1).max(5000).optional(),
   occurredAt: TimeValue,
   location: Location,
@@ -67,7 +71,7 @@ export const ClaimRanked = z.strictObject({
 });
 
 export const SourceFields = z.strictObject({
-  name: z.string().trim().min(1).max(300),
+  name: VisibleText(300),
   kind: SourceKind,
   url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   country: Country.optional(),

@@ -3,9 +3,10 @@ import { type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
-import { jsonContentType, wellFormedUnicode } from './plugins/body-checks.ts';
+import { applyConnectionLimits, connectionCap } from './plugins/connection-limits.ts';
+import { jsonContentType, strictJson, wellFormedUnicode } from './plugins/body-checks.ts';
 import { apiDocs } from './plugins/docs.ts';
-import { overload, rateLimits } from './plugins/load-limits.ts';
+import { overload, rateLimits, readBudget } from './plugins/load-limits.ts';
 import { closeConnectionsOnShutdown, correlationHeader } from './plugins/request-headers.ts';
 import { crossOrigin, securityHeaders } from './plugins/security-headers.ts';
 import type { AppOptions, AppPart } from './plugins/types.ts';
@@ -40,6 +41,7 @@ const resources: AppPart = async (app, s, opts) => {
 /** The app, part by part, in the order the parts must apply (the security headers before the 415 check…). */
 const PARTS: readonly AppPart[] = [
   errorAnswers,
+  strictJson,
   correlationHeader,
   closeConnectionsOnShutdown,
   securityHeaders,
@@ -49,6 +51,7 @@ const PARTS: readonly AppPart[] = [
   overload,
   rateLimits,
   authentication,
+  readBudget,
   apiDocs,
   resources,
 ];
@@ -58,6 +61,10 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     logger: opts.logger ?? false,
     bodyLimit: s.config.bodyLimit,
     requestTimeout: s.config.requestTimeoutMs,
+    // A socket with no traffic either way for this long is closed (SSE heartbeats keep streams alive).
+    connectionTimeout: s.config.idleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, s.config.idleTimeoutMs),
+    http: { headersTimeout: Math.min(10_000, s.config.requestTimeoutMs) },
     genReqId: () => randomUUID(),
     // Prototype-pollution keys in a body are refused, not stripped.
     onProtoPoisoning: 'error',
@@ -71,6 +78,7 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
 
+  applyConnectionLimits(app.server, { maxConnections: connectionCap(s.config.maxConnections) }, app.log);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are serialised as they are, without a second zod pass.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

@@ -61,6 +61,8 @@ function authenticate(req: FastifyRequest, reply: FastifyReply, keys: KeyRing, p
     if (publicRead && ANONYMOUS_GRANTS.includes(needed)) return;
     throw new HttpProblem('unauthorized', `this route needs a key with the ${needed} role`, {}, { 'WWW-Authenticate': 'Bearer' });
   }
+  // A key never has less than no key: what anonymous clients may read, any key may read too.
+  if (publicRead && ANONYMOUS_GRANTS.includes(needed)) return;
   if (!ROLE_GRANTS[req.principal.role].includes(needed)) {
     throw new HttpProblem('forbidden', `the key's role ${req.principal.role} may not do this (needs ${needed})`);
   }

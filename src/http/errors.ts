@@ -13,19 +13,25 @@ interface ValidationItem {
   params?: { keys?: unknown };
 }
 
-/** One field error per bad field; an unknown key points at the key itself. */
-function fieldErrors(where: FieldError['in'], items: readonly ValidationItem[]): FieldError[] {
+/** Field errors listed at most: a body of 70,000 unknown keys must not get a 7 MB answer. */
+const MAX_FIELD_ERRORS = 20;
+
+/** The first field errors (one per bad field; an unknown key points at the key itself) and how many there are. */
+function fieldErrors(where: FieldError['in'], items: readonly ValidationItem[]): { errors: FieldError[]; count: number } {
   const out: FieldError[] = [];
+  let count = 0;
   for (const v of items) {
     const base = v.instancePath === '/' ? '' : (v.instancePath ?? '');
     const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? (v.params.keys as unknown[]) : undefined;
     if (keys) {
-      for (const k of keys) out.push({ in: where, path: `${base}${jsonPointer([String(k)])}`, message: `unknown field '${String(k)}'` });
+      for (const k of keys.slice(0, Math.max(0, MAX_FIELD_ERRORS - out.length))) out.push({ in: where, path: `${base}${jsonPointer([String(k)])}`, message: `unknown field '${String(k)}'` });
+      count += keys.length;
     } else {
-      out.push({ in: where, path: base, message: v.message ?? 'invalid' });
+      if (out.length < MAX_FIELD_ERRORS) out.push({ in: where, path: base, message: v.message ?? 'invalid' });
+      count += 1;
     }
   }
-  return out;
+  return { errors: out, count };
 }
 
 const FASTIFY_CODES: Record<string, Parameters<typeof problem>[0]> = {
@@ -60,9 +66,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const fe = err as FastifyError & { validationContext?: string };
     if (fe.validation) {
       const where = CONTEXT[fe.validationContext ?? 'body'] ?? 'body';
-      const errors = fieldErrors(where, fe.validation as ValidationItem[]);
-      const detail = errors.map((e) => `${e.in} ${e.path || '/'}: ${e.message}`).join('; ');
-      return sendProblem(reply, problem('validation', detail, { errors }));
+      const { errors, count } = fieldErrors(where, fe.validation as ValidationItem[]);
+      const more = count > errors.length ? ` (and ${count - errors.length} more)` : '';
+      const detail = errors.map((e) => `${e.in} ${e.path || '/'}: ${e.message}`).join('; ') + more;
+      return sendProblem(reply, problem('validation', detail, { errors, errorCount: count }));
     }
     const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
     if (mapped) return sendProblem(reply, problem(mapped, fe.message));

@@ -77,7 +77,8 @@ export async function write(
   run: (ctx: WriteContext) => Promise<WriteResult>,
 ): Promise<void> {
   const ctx = writeContext(req);
-  const key = req.method === 'POST' ? idempotencyKey(req) : undefined;
+  // PATCH too: an amendment retried after a lost answer must not be appended twice.
+  const key = req.method === 'POST' || req.method === 'PATCH' ? idempotencyKey(req) : undefined;
   if (key !== undefined) ctx.idempotency = { key, method: req.method, path: req.url.split('?')[0] ?? req.url, body: req.body };
   return answer(reply, spec, await run(ctx));
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventStore } from './port.ts';
+import { SelfHealingSqliteStore } from './sqlite/self-healing.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 
 export interface StoreConfig {
@@ -21,7 +22,8 @@ export async function openStore(cfg: StoreConfig): Promise<EventStore> {
   switch (cfg.kind) {
     case 'sqlite': {
       mkdirSync(cfg.dataDir, { recursive: true });
-      return openSqliteStore({ file: join(cfg.dataDir, 'events.sqlite3'), ...(cfg.synchronous ? { synchronous: cfg.synchronous } : {}) });
+      const open = () => openSqliteStore({ file: join(cfg.dataDir, 'events.sqlite3'), ...(cfg.synchronous ? { synchronous: cfg.synchronous } : {}) });
+      return new SelfHealingSqliteStore(await open(), open);
     }
     case 'kurrentdb': {
       // Loaded only when chosen, so a SQLite deployment never loads the gRPC client; the

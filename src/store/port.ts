@@ -106,6 +106,8 @@ export interface EventStore {
   subscribe(options?: SubscribeOptions): Subscription;
   /** Cheap reachability check for /health. */
   ping(): Promise<boolean>;
+  /** Why writes fail at the moment (read-only file, full disk, I/O error), for /health; undefined while they work. */
+  writeFault?(): string | undefined;
   close(): Promise<void>;
   /**
    * Optional capability, for `palimpsest import` only: writes exported events verbatim (append sets

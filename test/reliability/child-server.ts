@@ -65,8 +65,12 @@ const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:(\d+))/;
  * Starts `palimpsest serve` on 127.0.0.1 with PORT=0 and resolves once it logs its address.
  * The caller must kill it (use `track` with t.teardown).
  */
-export function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+export function startServer(env: Record<string, string>, timeoutMs = 60_000, fdLimit?: number): Promise<ChildServer> {
+  // A lower soft descriptor limit is set by the shell that execs the server (lowering needs no privilege).
+  const [cmd, args] = fdLimit === undefined
+    ? [process.execPath, [BIN, 'serve']]
+    : ['/bin/sh', ['-c', `ulimit -n ${Math.trunc(fdLimit)} && exec "$0" "$1" serve`, process.execPath, BIN]];
+  const child = spawn(cmd, args, {
     cwd: ROOT,
     env: childEnv({ HOST: '127.0.0.1', PORT: '0', PALIMPSEST_DEMO: 'false', PALIMPSEST_SQLITE_SYNCHRONOUS: 'FULL', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

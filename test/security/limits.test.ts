@@ -125,7 +125,7 @@ t.test('limit parameters above their cap → 400 problem+json', async (t) => {
 
 /**
  * Overload: the test process *is* the server's process, so blocking its event loop for longer than
- * under-pressure's 1 s sample interval makes the next sample's mean delay far above the 50 ms limit.
+ * the load shedder.s 1 s sample interval makes the next sample's mean delay far above the 50 ms limit.
  * After the block, a short timer lets the overdue sample run first; then requests get 503.
  */
 t.test('an overloaded event loop → 503 problem+json with Retry-After, and no write happens', async (t) => {

@@ -1,7 +1,11 @@
 import { HttpProblem, jsonPointer } from '../problems.ts';
+import { registerStrictJson } from './strict-json.ts';
 import type { AppPart } from './types.ts';
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/** JSON bodies are decoded as strict UTF-8 (a bad byte is a 400, not a stored U+FFFD). */
+export const strictJson: AppPart = (app) => registerStrictJson(app);
 
 /** Writes take JSON only. Applied after the security headers, so a 415 carries them too. */
 export const jsonContentType: AppPart = (app) => {

@@ -1,20 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
-import underPressure from '@fastify/under-pressure';
 import { principalOf } from '../auth.ts';
-import { problem, sendProblem } from '../problems.ts';
+import { registerLoadShedding } from './load-shedding.ts';
+import { registerReadBudget } from './read-budget.ts';
 import type { AppPart } from './types.ts';
 
 /** Only the event-loop delay: utilisation reaches 1 in any legitimate burst of CPU-bound work. */
-export const overload: AppPart = async (app, s) => {
-  await app.register(underPressure, {
-    maxEventLoopDelay: s.config.maxEventLoopDelayMs,
-    retryAfter: 5,
-    exposeStatusRoute: false,
-    pressureHandler: (_req, reply, type, value) => {
-      void sendProblem(reply, problem('overloaded', `the server is overloaded (${type}: ${String(value)}); retry later`), { 'Retry-After': '5' });
-    },
-  });
-};
+export const overload: AppPart = (app, s) => registerLoadShedding(app, s.config.maxEventLoopDelayMs);
 
 export const rateLimits: AppPart = async (app, s) => {
   await app.register(rateLimit, {
@@ -29,3 +20,6 @@ export const rateLimits: AppPart = async (app, s) => {
     allowList: (req) => req.url === '/health',
   });
 };
+
+/** After authentication: a costly read is charged to the caller's key when it has one. */
+export const readBudget: AppPart = (app, s) => registerReadBudget(app, s.keys, s.config.readBudgetMs);

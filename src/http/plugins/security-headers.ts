@@ -16,6 +16,8 @@ export const crossOrigin: AppPart = async (app, s) => {
   if (s.config.corsOrigin === undefined) return;
   await app.register(cors, {
     origin: s.config.corsOrigin.split(',').map((o) => o.trim()),
+    // PATCH is not among the CORS defaults (GET, HEAD, POST…): without it browsers cannot amend.
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'OPTIONS'],
     exposedHeaders: ['ETag', 'Location', 'X-Correlation-Id', 'Idempotency-Replayed', 'Retry-After'],
   });
 };

@@ -1,34 +1,19 @@
 import sseModule, { type SSEPluginOptions } from '@fastify/sse';
 import type { FastifyPluginAsync } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { INCIDENT_STREAM_PREFIX, SOURCE_STREAM_PREFIX } from '../../domain/events.ts';
-import type { StoredEvent } from '../../store/port.ts';
+import { changeItem } from '../change-item.ts';
+import { SseHub } from '../sse-hub.ts';
 import type { AppServices } from '../services.ts';
 import { LogEventsQuery } from '../schemas.ts';
 import { READ_ERRORS } from '../schemas/common.ts';
-import { ChangeItem, ChangePage, text } from '../schemas/log.ts';
-import { HttpProblem } from '../problems.ts';
+import { ChangePage, text } from '../schemas/log.ts';
+import { HttpProblem, problem, sendProblem } from '../problems.ts';
 
 // The module's CommonJS export is the plugin wrapped with fastify-plugin (its decorators must reach
 // these routes); the named `fastifySSE` export is the unwrapped one. The types call the namespace default.
 const ssePlugin = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
-
-/** One change: what happened, and which incident or source it touched (ACLED-style sync). */
-export function changeItem(e: StoredEvent): z.infer<typeof ChangeItem> {
-  const data = e.data as { claimId?: unknown };
-  return {
-    index: Number(e.index),
-    type: e.type,
-    recordedAt: e.recordedAt,
-    actor: e.metadata.actor,
-    stream: e.stream,
-    ...(e.stream.startsWith(INCIDENT_STREAM_PREFIX) ? { incidentId: e.stream.slice(INCIDENT_STREAM_PREFIX.length) } : {}),
-    ...(e.stream.startsWith(SOURCE_STREAM_PREFIX) ? { sourceId: e.stream.slice(SOURCE_STREAM_PREFIX.length) } : {}),
-    ...(typeof data.claimId === 'string' ? { claimId: data.claimId } : {}),
-    revision: Number(e.revision),
-  };
-}
 
 const StreamQuery = z.strictObject({ from: LogEventsQuery.shape.from.optional() });
 
@@ -41,11 +26,9 @@ export interface ChangeFeedOptions {
 export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbeatMs: 15_000, slowClientMs: 30_000 }): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(ssePlugin, { heartbeatInterval: opts.heartbeatMs });
+    const hub = new SseHub(s.live, s.store, { ...opts, maxSubscribers: s.config.sseMaxSubscribers, maxPerKey: s.config.sseMaxPerKey });
     // Open streams end when the server closes: a graceful shutdown must not wait on idle listeners.
-    const streams = new Set<() => void>();
-    app.addHook('preClose', async () => {
-      for (const end of streams) end();
-    });
+    app.addHook('preClose', async () => hub.close());
 
     app.get('/changes', {
       config: { role: 'reader' },
@@ -83,62 +66,18 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
         if (!/^\d{1,15}$/.test(last)) throw new HttpProblem('validation', 'Last-Event-ID must be a log index', { errors: [{ in: 'headers', path: '/last-event-id', message: 'must be a log index' }] });
         from = BigInt(last) + 1n;
       }
+      const key = req.principal ? `key:${req.principal.id}` : `ip:${req.ip}`;
+      const refused = hub.refusal(key);
+      if (refused !== undefined) return sendProblem(reply, problem('overloaded', `${refused}; retry later`), { 'Retry-After': '30' });
+      // The hub writes to the socket itself: one shared buffer per broadcast, not a send per subscriber.
       reply.sse.keepAlive();
-      let wake: (() => void) | undefined;
-      const unsubscribe = s.live.onEvent(() => wake?.());
-      let open = true;
-      let closed!: () => void;
-      const whenClosed = new Promise<void>((resolve) => {
-        closed = resolve;
-      });
-      const end = (): void => {
-        open = false;
-        wake?.();
-        closed();
-      };
-      streams.add(end);
-      reply.sse.onClose(end);
-      try {
-        while (open) {
-          if (from >= s.live.next) {
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              if (!open || from < s.live.next) resolve();
-            });
-            wake = undefined;
-            continue;
-          }
-          const page = await s.store.readAll({ from, limit: Math.min(500, Number(s.live.next - from)) });
-          for (const e of page) {
-            const sent = reply.sse.send({ id: String(e.index), event: 'change', data: changeItem(e) });
-            const taken = await within(sent, opts.slowClientMs, whenClosed);
-            if (taken === 'closed') break;
-            if (taken === 'timeout') {
-              req.log.info({ index: Number(e.index) }, 'dropping a slow change-feed client');
-              open = false;
-              break;
-            }
-          }
-          from += BigInt(page.length);
-        }
-      } finally {
-        streams.delete(end);
-        unsubscribe();
-        reply.sse.close();
-      }
+      reply.hijack();
+      const headers: OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
+      reply.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      reply.raw.flushHeaders();
+      hub.add(reply.raw, key, from, req.log);
+      return reply;
     });
   };
-}
-
-/** How a write ended: taken by the client, still waiting on 'drain' after ms (a stalled client), or the stream closed. */
-async function within(p: Promise<void>, ms: number, closed: Promise<void>): Promise<'sent' | 'timeout' | 'closed'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([p.then(() => 'sent' as const), timeout, closed.then(() => 'closed' as const)]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -27,7 +27,8 @@ export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
       if (reachable) size = await s.store.size().catch(() => undefined);
       const lag = size === undefined ? undefined : size - s.live.next;
       const down = !reachable || size === undefined || s.live.failed !== undefined;
-      const status = down ? 'down' : !s.live.caughtUp || (lag ?? 0n) > DEGRADED_LAG ? 'degraded' : 'ok';
+      const writesFail = s.store.writeFault?.() !== undefined;
+      const status = down ? 'down' : writesFail || !s.live.caughtUp || (lag ?? 0n) > DEGRADED_LAG ? 'degraded' : 'ok';
       return reply.code(down ? 503 : 200).send({
         status,
         store: { kind: s.store.kind, reachable },

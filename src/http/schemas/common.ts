@@ -16,7 +16,8 @@ export const ProblemSchema = z
     status: z.number().int(),
     detail: z.string(),
     code: z.string(),
-    errors: z.array(FieldError).optional().describe('Validation problems: one entry per wrong field'),
+    errors: z.array(FieldError).optional().describe('Validation problems: one entry per wrong field (at most 20)'),
+    errorCount: z.number().int().min(0).optional().describe('Validation problems: how many there were in all (`errors` lists at most 20)'),
     currentRevision: z.number().int().nullable().optional().describe('412 only: the stream revision now (null: the stream does not exist)'),
   })
   .describe('RFC 9457 problem details (application/problem+json)')
@@ -34,9 +35,9 @@ const PROBLEM_TEXT = {
   412: 'Stale If-Match (see `currentRevision`)',
   413: 'Body over the body limit',
   415: 'A write without Content-Type: application/json',
-  422: 'Unknown source, or an Idempotency-Key reused with another body',
+  422: 'Unknown source, or an Idempotency-Key reused with another method, path or body',
   429: 'Rate limited (see Retry-After)',
-  503: 'The event store is unavailable or the server is overloaded (see Retry-After)',
+  503: 'The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After)',
 } as const;
 type ErrorStatus = keyof typeof PROBLEM_TEXT;
 
@@ -48,7 +49,7 @@ export function problems<const S extends readonly ErrorStatus[]>(statuses: S): {
 export const READ_ERRORS = problems([400, 401, 403, 429, 503]);
 export const READ_ONE_ERRORS = problems([400, 401, 403, 404, 429, 503]);
 export const CREATE_ERRORS = problems([400, 401, 403, 409, 412, 413, 415, 422, 429, 503]);
-export const AMEND_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 429, 503]);
+export const AMEND_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503]);
 export const CLAIM_WRITE_ERRORS = problems([400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503]);
 
 /**

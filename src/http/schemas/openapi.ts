@@ -61,8 +61,8 @@ export function documentTransform(publicRead: boolean): (input: TransformInput) 
     const write = method === 'POST' || method === 'PATCH';
 
     const sent: JsonSchema = { ...REQUEST_HEADERS.correlation };
-    if (write) Object.assign(sent, REQUEST_HEADERS.causation, REQUEST_HEADERS.ifMatch);
-    if (method === 'POST') Object.assign(sent, REQUEST_HEADERS.idempotency);
+    // PATCH too: an amendment retried after a lost answer must not be appended twice.
+    if (write) Object.assign(sent, REQUEST_HEADERS.causation, REQUEST_HEADERS.ifMatch, REQUEST_HEADERS.idempotency);
     if (CACHED_READS.has(key)) Object.assign(sent, REQUEST_HEADERS.ifNoneMatch);
     if (key === 'GET /changes/stream') Object.assign(sent, REQUEST_HEADERS.lastEventId);
     schema.headers = { type: 'object', properties: sent };
@@ -71,8 +71,7 @@ export function documentTransform(publicRead: boolean): (input: TransformInput) 
     for (const [status, response] of Object.entries(responses)) {
       const h: JsonSchema = { ...RESPONSE_HEADERS.correlation };
       if (status.startsWith('2') && write) {
-        Object.assign(h, RESPONSE_HEADERS.etag);
-        if (method === 'POST') Object.assign(h, RESPONSE_HEADERS.replayed);
+        Object.assign(h, RESPONSE_HEADERS.etag, RESPONSE_HEADERS.replayed);
         if (CREATES.has(key)) Object.assign(h, RESPONSE_HEADERS.location);
       }
       if ((status === '200' || status === '304') && CACHED_READS.has(key)) Object.assign(h, RESPONSE_HEADERS.etag);

@@ -40,7 +40,7 @@ export function isUniqueEventIdViolation(err: unknown): boolean {
 
 /** Lock timeouts, a full disk and I/O errors are the store being unavailable, not a caller bug. */
 export function unavailable(err: unknown): unknown {
-  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(err.code)) {
+  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN|READONLY)/.test(err.code)) {
     return new StoreUnavailable(err.message, { cause: err });
   }
   return err;

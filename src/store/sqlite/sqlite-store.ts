@@ -11,6 +11,7 @@ import { importInTx, type ImportStatements } from './import.ts';
 import { migrate } from './migrations.ts';
 import { COLUMNS, isUniqueEventIdViolation, toStoredEvent, unavailable, type EventRow } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
+import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
 
 export interface SqliteStoreOptions {
   file: string;
@@ -52,6 +53,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     // the default 2 MiB page cache no longer holds it. An upper bound, filled only as pages are read.
     db.pragma('cache_size = -65536');
     migrate(db);
+    // From now on a lock held elsewhere is waited for between event-loop turns (see busy-retry.ts).
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? SHORT_BUSY_TIMEOUT_MS)}`);
   } catch (err) {
     db.close();
     throw err;
@@ -80,6 +83,8 @@ export class SqliteStore implements EventStore {
   /** Appends waiting for the next group commit, in arrival order. */
   #queue: Array<{ request: AppendRequest; resolve(r: AppendResult): void; reject(e: unknown): void }> = [];
   #commits = 0;
+  /** A group commit is in progress (possibly waiting for another process's lock): the next one waits. */
+  #flushing = false;
   #appends = 0;
   readonly #importTx: (events: ImportedEvent[]) => void;
 
@@ -154,6 +159,7 @@ export class SqliteStore implements EventStore {
   }
 
   #flush(): void {
+    if (this.#flushing) return;
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
@@ -161,14 +167,24 @@ export class SqliteStore implements EventStore {
       for (const q of batch) q.reject(new StoreUnavailable('store is closed'));
       return;
     }
-    let results: Array<AppendResult | { error: unknown }>;
-    try {
-      results = this.#appendTx(batch.map((q) => q.request));
-    } catch (err) {
-      const e = unavailable(err);
-      for (const q of batch) q.reject(e);
-      return;
-    }
+    this.#flushing = true;
+    const requests = batch.map((q) => q.request);
+    void retryWhileBusy(() => {
+      if (!this.#db.open) throw new StoreUnavailable('store is closed');
+      return this.#appendTx(requests);
+    }).then(
+      (results) => this.#settle(batch, results),
+      (err: unknown) => {
+        const e = unavailable(err);
+        for (const q of batch) q.reject(e);
+      },
+    ).finally(() => {
+      this.#flushing = false;
+      if (this.#queue.length > 0) setImmediate(() => this.#flush());
+    });
+  }
+
+  #settle(batch: Array<{ request: AppendRequest; resolve(r: AppendResult): void; reject(e: unknown): void }>, results: Array<AppendResult | { error: unknown }>): void {
     this.#commits += 1;
     this.#appends += batch.length;
     let wrote = false;
@@ -300,6 +316,21 @@ export class SqliteStore implements EventStore {
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Whether this connection can write, without writing: a rolled-back change to the header. SQLite
+   * opens a file it may not write read-only for good, so the caller must reopen once this fails.
+   */
+  probeWrite(): void {
+    this.#assertOpen();
+    const version = Number(this.#db.pragma('user_version', { simple: true }));
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      this.#db.pragma(`user_version = ${version}`);
+    } finally {
+      this.#db.exec('ROLLBACK');
     }
   }
 

@@ -1,0 +1,150 @@
+import { incidentStream, INCIDENT_STREAM_PREFIX } from '../domain/events.ts';
+import type { EventStore, StoredEvent } from '../store/port.ts';
+import { StreamNotFound } from '../store/port.ts';
+import type { LiveModels } from './live-models.ts';
+
+interface Cached {
+  events: StoredEvent[];
+  /** Positions (= revisions) of each claim's events. */
+  byClaim: Map<string, number[]>;
+  /** Answers folded from this stream, by their parameters; emptied by the stream's next event. */
+  answers: Map<string, unknown>;
+}
+
+/** Distinct answers kept per incident: repeated reads of the same cut cost nothing, others fold. */
+const MAX_ANSWERS = 32;
+
+/** Events held at most, over every cached incident; the least recently read incident goes first. */
+const DEFAULT_MAX_EVENTS = 300_000;
+
+/**
+ * The streams of recently read incidents, parsed, kept current from the live subscription, with
+ * an index of each claim's events: a history or as-of read of a large incident then costs a fold
+ * over memory (and, by claim, only that claim's events) instead of reading and parsing the whole
+ * stream each time. Bounded by an event budget, so memory does not grow with the store.
+ */
+export class IncidentIndex {
+  readonly #cache = new Map<string, Cached>();
+  #total = 0;
+
+  constructor(private readonly store: EventStore, live: LiveModels, private readonly maxEvents = DEFAULT_MAX_EVENTS) {
+    live.onEvent((e) => this.#onEvent(e));
+  }
+
+  /** The incident's whole stream, oldest first; undefined when it has no events. */
+  async events(incidentId: string): Promise<StoredEvent[] | undefined> {
+    return (await this.#get(incidentId))?.events;
+  }
+
+  /** The stream's registration plus the events of one claim: all a claim's history depends on. */
+  async claimEvents(incidentId: string, claimId: string): Promise<StoredEvent[] | undefined> {
+    const c = await this.#get(incidentId);
+    if (c === undefined) return undefined;
+    const first = c.events[0];
+    const own = (c.byClaim.get(claimId) ?? []).map((i) => c.events[i]).filter((e): e is StoredEvent => e !== undefined);
+    return first === undefined ? own : [first, ...own.filter((e) => e !== first)];
+  }
+
+  /**
+   * The answer for `key` folded from the incident's stream as it is now: computed once, then
+   * served until the stream changes (a new event empties the incident's answers).
+   */
+  async answer<T>(incidentId: string, key: string, compute: () => Promise<T>): Promise<T> {
+    const c = this.#cache.get(incidentId);
+    if (c?.answers.has(key) === true) return c.answers.get(key) as T;
+    const length = c?.events.length;
+    const value = await compute();
+    const now = this.#cache.get(incidentId);
+    // Only when nothing was appended meanwhile: the answer must belong to the stream it is kept for.
+    if (now !== undefined && (c === undefined || (now === c && now.events.length === length))) {
+      if (now.answers.size >= MAX_ANSWERS) now.answers.clear();
+      now.answers.set(key, value);
+    }
+    return value;
+  }
+
+  async #get(incidentId: string): Promise<Cached | undefined> {
+    const hit = this.#cache.get(incidentId);
+    if (hit !== undefined) {
+      this.#cache.delete(incidentId);
+      this.#cache.set(incidentId, hit);
+      return hit;
+    }
+    let events: StoredEvent[];
+    try {
+      events = await this.store.readStream(incidentStream(incidentId));
+    } catch (err) {
+      if (err instanceof StreamNotFound) return undefined;
+      throw err;
+    }
+    const c: Cached = { events: [], byClaim: new Map(), answers: new Map() };
+    for (const e of events) add(c, e);
+    // Another read of the same incident may have filled the entry meanwhile; keep the longer one.
+    const other = this.#cache.get(incidentId);
+    if (other !== undefined && other.events.length >= c.events.length) return other;
+    if (other !== undefined) this.#total -= other.events.length;
+    this.#cache.set(incidentId, c);
+    this.#total += c.events.length;
+    this.#evict(incidentId);
+    return c;
+  }
+
+  #onEvent(e: StoredEvent): void {
+    if (!e.stream.startsWith(INCIDENT_STREAM_PREFIX)) return;
+    const id = e.stream.slice(INCIDENT_STREAM_PREFIX.length);
+    const c = this.#cache.get(id);
+    if (c === undefined) return;
+    const next = BigInt(c.events.length);
+    if (e.revision < next) return;
+    // A gap (events applied while the stream was being read): drop it, the next read refills it.
+    if (e.revision > next) {
+      this.#cache.delete(id);
+      this.#total -= c.events.length;
+      return;
+    }
+    add(c, e);
+    this.#total += 1;
+    this.#evict(id);
+  }
+
+  #evict(keep: string): void {
+    for (const [id, c] of this.#cache) {
+      if (this.#total <= this.maxEvents) return;
+      if (id === keep) continue;
+      this.#cache.delete(id);
+      this.#total -= c.events.length;
+    }
+  }
+}
+
+function add(c: Cached, e: StoredEvent): void {
+  const at = c.events.length;
+  c.events.push(e);
+  c.answers.clear();
+  const claimId = (e.data as { claimId?: unknown }).claimId;
+  if (typeof claimId !== 'string') return;
+  const list = c.byClaim.get(claimId);
+  if (list === undefined) c.byClaim.set(claimId, [at]);
+  else list.push(at);
+}
+
+/**
+ * The prefix of a stream recorded by `asOf` and up to `atRevision`: revisions are positions and
+ * recordedAt never decreases along the log, so both cuts are binary searches, not a filter.
+ */
+export function cutStream(events: readonly StoredEvent[], asOf: string | undefined, atRevision: bigint | undefined): readonly StoredEvent[] {
+  let end = events.length;
+  if (atRevision !== undefined) end = Math.min(end, Number(atRevision) + 1);
+  if (asOf !== undefined) {
+    const limit = Date.parse(asOf);
+    let lo = 0;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Date.parse((events[mid] as StoredEvent).recordedAt) <= limit) lo = mid + 1;
+      else hi = mid;
+    }
+    end = lo;
+  }
+  return end === events.length ? events : events.slice(0, end);
+}
