@@ -79,7 +79,7 @@ export interface SubscribeOptions {
 }
 
 export interface EventStore {
-  readonly kind: 'sqlite' | 'kurrentdb';
+  readonly kind: 'sqlite' | 'kurrentdb' | 'postgres';
   append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Throws StreamNotFound when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;

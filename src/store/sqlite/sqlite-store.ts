@@ -56,13 +56,13 @@ interface EventRow {
 }
 
 /** One append, serialised and checked before any transaction starts. */
-interface AppendRequest {
+export interface AppendRequest {
   stream: string;
   expected: ExpectedRevision;
   events: PreparedEvent[];
 }
 
-interface PreparedEvent {
+export interface PreparedEvent {
   eventId: string;
   type: string;
   schemaVersion: number;
@@ -412,7 +412,7 @@ export class SqliteStore implements EventStore {
   }
 }
 
-function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendRequest {
+export function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendRequest {
   if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
   if (typeof expected === 'bigint' && expected < 0n) throw new RangeError(`expected revision ${expected} is negative`);
   const seen = new Set<string>();
@@ -435,7 +435,7 @@ function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRe
   return { stream, expected, events: prepared };
 }
 
-function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | undefined): void {
+export function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | undefined): void {
   const ok = expected === 'any'
     || (expected === 'no_stream' && current === undefined)
     || (expected === 'stream_exists' && current !== undefined)
@@ -443,7 +443,7 @@ function checkExpected(stream: string, expected: ExpectedRevision, current: bigi
   if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
 }
 
-function sqlLimit(limit: number | undefined): number {
+export function sqlLimit(limit: number | undefined): number {
   if (limit === undefined) return -1;
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
   return limit;

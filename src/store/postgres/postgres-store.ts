@@ -1,0 +1,288 @@
+import pg from 'pg';
+import {
+  StoreUnavailable, StreamNotFound,
+  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type NewEvent,
+  type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
+} from '../port.ts';
+import { prepareRequest, sqlLimit, type AppendRequest } from '../sqlite/sqlite-store.ts';
+import { LiveSignal, subscription } from '../sqlite/subscription.ts';
+import { commitBatch } from './batch.ts';
+import { isUnavailable, unavailable } from './errors.ts';
+import { Listener } from './listener.ts';
+import { migrate } from './migrate.ts';
+import { logSize, readAllRows, readStreamRows, streamHead, type EventRowOut } from './sql.ts';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:5432/db`; when absent, libpq's PG* variables (PGHOST, PGDATABASE…). */
+  connectionString?: string;
+  /** Connections in the pool: one writes at a time, the others read. */
+  poolSize?: number;
+  /** How often a live subscriber reads anyway, in case a notification was lost. */
+  pollMs?: number;
+  /** Clock for recordedAt, in ms since the epoch; tests turn it back. */
+  now?: () => number;
+  /** How long to wait for a connection before the call fails with StoreUnavailable. */
+  connectTimeoutMs?: number;
+}
+
+/** Appends per transaction at most; the rest wait for the next one, which starts right after. */
+const MAX_BATCH = 500;
+const SUBSCRIPTION_BATCH = 500;
+/** Larger than any revision: "from the end" for backwards reads. */
+const MAX_INT64 = 9223372036854775807n;
+
+export async function openPostgresStore(opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  const client: pg.ClientConfig = {
+    ...(opts.connectionString !== undefined ? { connectionString: opts.connectionString } : {}),
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    keepAlive: true,
+    application_name: 'palimpsest',
+  };
+  const pool = new pg.Pool({ ...client, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle connection that the server drops emits here; without a listener the process would
+  // crash. The pool has already discarded it, and the next query opens a new one.
+  pool.on('error', () => {});
+  try {
+    const c = await pool.connect();
+    try {
+      await migrate(c);
+    } finally {
+      c.release();
+    }
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw unavailable(err);
+  }
+  const store = new PostgresStore(pool, client, opts.pollMs ?? 500, opts.now ?? Date.now);
+  await store.listen();
+  return store;
+}
+
+interface Queued {
+  request: AppendRequest;
+  resolve(r: AppendResult): void;
+  reject(e: unknown): void;
+}
+
+export class PostgresStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #pollMs: number;
+  readonly #now: () => number;
+  readonly #signal = new LiveSignal();
+  readonly #listener: Listener;
+  readonly #subscriptions = new Set<Subscription>();
+  #queue: Queued[] = [];
+  /** The group commit in flight; at most one per instance, as they would queue on the head lock anyway. */
+  #flushing: Promise<void> | undefined;
+  #closed = false;
+  #commits = 0;
+  #appends = 0;
+
+  /** Use openPostgresStore. */
+  constructor(pool: pg.Pool, client: pg.ClientConfig, pollMs: number, now: () => number) {
+    this.#pool = pool;
+    this.#pollMs = pollMs;
+    this.#now = now;
+    this.#listener = new Listener({ client, onNotify: () => this.#signal.notify() });
+  }
+
+  /** @internal openPostgresStore starts the LISTEN connection once the schema exists. */
+  listen(): Promise<void> {
+    return this.#listener.start();
+  }
+
+  /**
+   * Queued, then written by the next group commit: every append that arrives while one commit is
+   * in flight shares the one after it. The promise settles only after that COMMIT returned, so an
+   * acknowledged append is durable as far as the server's synchronous_commit makes it.
+   */
+  append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    try {
+      this.#assertOpen();
+      const request = prepareRequest(stream, events, options.expected ?? 'any');
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.#queue.push({ request, resolve, reject });
+        this.#scheduleFlush();
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Commits counted since open, and appends they carried: commits < appends means batches were shared. */
+  get stats(): { commits: number; appends: number } {
+    return { commits: this.#commits, appends: this.#appends };
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushing !== undefined || this.#queue.length === 0) return;
+    // setImmediate: the appends of this turn of the event loop join the first batch too.
+    this.#flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#flush())
+      .finally(() => {
+        this.#flushing = undefined;
+        this.#scheduleFlush();
+      });
+  }
+
+  async #flush(): Promise<void> {
+    const batch = this.#queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      const e = unavailable(err);
+      for (const q of batch) q.reject(e);
+      return;
+    }
+    let result: Awaited<ReturnType<typeof commitBatch>>;
+    try {
+      result = await commitBatch(client, batch.map((q) => q.request), this.#now);
+      client.release();
+    } catch (err) {
+      // The connection may be broken: destroy it rather than hand it back to the pool. When
+      // COMMIT itself was lost the batch may or may not be written; retrying with the same event
+      // ids is safe either way (a stored id is answered as a replay).
+      client.release(true);
+      const e = unavailable(err);
+      for (const q of batch) q.reject(e);
+      this.#signal.notify();
+      return;
+    }
+    this.#commits += 1;
+    this.#appends += batch.length;
+    batch.forEach((q, i) => {
+      const o = result.outcomes[i];
+      if (o === undefined) q.reject(new Error('group commit lost an outcome'));
+      else if ('error' in o) q.reject(o.error);
+      else q.resolve(o);
+    });
+    if (result.written > 0) this.#signal.notify();
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const limit = pgLimit(options.limit);
+    const direction = options.direction ?? 'forwards';
+    const from = options.from ?? (direction === 'backwards' ? MAX_INT64 : 0n);
+    const rows = await this.#query(() => readStreamRows(this.#pool, stream, from, direction, limit));
+    if (rows.length === 0 && (await this.streamRevision(stream)) === undefined) throw new StreamNotFound(stream);
+    return rows.map(toStoredEvent);
+  }
+
+  async streamRevision(stream: string): Promise<bigint | undefined> {
+    this.#assertOpen();
+    return this.#query(() => streamHead(this.#pool, stream));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    this.#assertOpen();
+    const rows = await this.#query(() => readAllRows(this.#pool, options.from ?? 0n, pgLimit(options.limit)));
+    return rows.map(toStoredEvent);
+  }
+
+  async size(): Promise<bigint> {
+    this.#assertOpen();
+    return this.#query(() => logSize(this.#pool));
+  }
+
+  /**
+   * Reads by index from where it stands, woken by this instance's commits, by every instance's
+   * NOTIFY, and at least every poll interval. While the server is away it keeps trying (at the
+   * poll interval) instead of ending, so an instance follows the log again once it is back.
+   */
+  subscribe(options: SubscribeOptions = {}): Subscription {
+    this.#assertOpen();
+    const state = { closed: false };
+    const inner = subscription({
+      from: options.from ?? 0n,
+      readBatch: (from) => this.#untilAvailable(state, async () => (await readAllRows(this.#pool, from, SUBSCRIPTION_BATCH)).map(toStoredEvent), []),
+      size: () => this.#untilAvailable(state, () => logSize(this.#pool), 0n),
+      signal: this.#signal,
+      pollMs: this.#pollMs,
+      onClose: () => { this.#subscriptions.delete(sub); },
+    });
+    const sub: Subscription = {
+      [Symbol.asyncIterator]: () => inner[Symbol.asyncIterator](),
+      close: async () => {
+        // A read retrying through an outage must give up now, or close would wait for the server.
+        state.closed = true;
+        this.#signal.notify();
+        await inner.close();
+      },
+    };
+    this.#subscriptions.add(sub);
+    return sub;
+  }
+
+  /** Retries `read` while the server is unavailable; once closed, answers `closed` (the subscription then ends). */
+  async #untilAvailable<T>(sub: { closed: boolean }, read: () => Promise<T>, closed: T): Promise<T> {
+    for (;;) {
+      if (this.#closed || sub.closed) return closed;
+      try {
+        return await read();
+      } catch (err) {
+        if (!isUnavailable(err)) throw err;
+      }
+      await this.#signal.wait(this.#pollMs).done;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.#closed) return false;
+    try {
+      await this.#pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async #query<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreUnavailable('store is closed');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#signal.notify();
+    // Appends already accepted are written, not dropped: they were refused nothing.
+    while (this.#flushing !== undefined) await this.#flushing;
+    await Promise.all([...this.#subscriptions].map((s) => s.close()));
+    await this.#listener.close();
+    await this.#pool.end();
+  }
+}
+
+function pgLimit(limit: number | undefined): number | null {
+  const n = sqlLimit(limit);
+  // LIMIT NULL is PostgreSQL's "no limit".
+  return n < 0 ? null : n;
+}
+
+function toStoredEvent(row: EventRowOut): StoredEvent {
+  const idx = BigInt(row.idx);
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata as EventMetadata,
+    stream: row.stream,
+    revision: BigInt(row.revision),
+    recordedAt: row.recorded_at,
+    index: idx,
+    position: idx,
+    leafHash: row.leaf_hash,
+  };
+}
