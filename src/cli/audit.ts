@@ -17,7 +17,7 @@ import { MerkleLog } from '../log/merkle.ts';
 import { checkAgainstCheckpoint, verifyEvents } from '../log/verify.ts';
 import { openStore } from '../store/open.ts';
 import type { EventMetadata, EventStore, StoredEvent } from '../store/port.ts';
-import type { ImportedEvent } from '../store/sqlite/sqlite-store.ts';
+import type { ImportedEvent } from '../store/port.ts';
 import { progress } from './progress.ts';
 
 const PAGE = 1000;
@@ -215,11 +215,12 @@ function checkExportRoot(tree: MerkleLog, checkpoint: string, verifierKey: strin
 
 export async function importLog(config: Config, file: string, keyFile: string | undefined): Promise<number> {
   const verifierKey = keyFile === undefined ? undefined : fs.readFileSync(keyFile, 'utf8').trim();
-  if (config.store !== 'sqlite') {
-    throw new Refused(`import is not supported on ${config.store}: its store assigns recordedAt itself, so imported leaves could not keep their hashes`);
-  }
   if (!fs.existsSync(file)) throw new Refused(`no such file: ${file}`);
   return withStore(config, async (store) => {
+    const importEvents = store.importEvents?.bind(store);
+    if (importEvents === undefined) {
+      throw new Refused(`import is not supported on ${store.kind}: its store assigns recordedAt itself, so imported leaves could not keep their hashes`);
+    }
     const size = await store.size();
     if (size > 0n) throw new Refused(`the store already holds ${size} events; import only into an empty store`);
     // First pass: the whole file is checked before anything is written, so a refused import leaves
@@ -229,11 +230,10 @@ export async function importLog(config: Config, file: string, keyFile: string | 
     checkBar.done();
     checkExportRoot(checked.tree, checked.checkpoint, verifierKey);
 
-    const sqlite = store as unknown as { importEvents(events: ImportedEvent[]): Promise<void> };
     const writeBar = progress('import: writing', checked.tree.size);
     // importEvents recomputes every leaf and refuses one that differs from the line's, so this pass
     // does not hash again; its tree of the lines' hashes is then the tree of what was stored.
-    const written = await readExport(file, (batch) => sqlite.importEvents(batch), writeBar, false);
+    const written = await readExport(file, importEvents, writeBar, false);
     writeBar.done();
     if (!written.tree.root().equals(checked.tree.root()) || written.checkpoint !== checked.checkpoint) {
       throw new Refused('the file changed while it was being imported; check the store with `palimpsest verify`');

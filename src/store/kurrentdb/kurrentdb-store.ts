@@ -17,7 +17,6 @@ import type { AllStreamResolvedEvent, AllStreamSubscription, Filter, Position, R
 import {
   StoreUnavailable,
   StreamNotFound,
-  WrongExpectedVersion,
   type AppendOptions,
   type AppendResult,
   type EventStore,
@@ -30,6 +29,7 @@ import {
   type Subscription,
   type SubscriptionMessage,
 } from '../port.ts';
+import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, checkStreamName } from '../rules.ts';
 import { LogIndex } from './log-index.ts';
 import {
   isPalimpsestEvent,
@@ -46,7 +46,6 @@ import {
   type RecordedLike,
 } from './mapping.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Events per $all read page when paging through readAll. */
 const PAGE = 500;
 const RESUBSCRIBE_MIN_MS = 100;
@@ -163,10 +162,8 @@ class KurrentStore implements EventStore {
 
   async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.#assertOpen();
-    const expected = options.expected ?? 'any';
     this.#checkStream(stream);
-    const prepared = prepareEvents(events);
-    toStreamState(expected); // rejects a negative revision before anything is sent
+    const { expected, events: prepared } = checkAppend(stream, events, options);
 
     // Up to date before deciding: replay detection reads the map, and recordedAt must not fall
     // behind an event another instance has just written.
@@ -232,12 +229,7 @@ class KurrentStore implements EventStore {
   /** An empty append: check `expected` and describe the stream as it stands. */
   async #describe(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     const head = await this.#head(stream);
-    const current = head?.revision;
-    const ok = expected === 'any'
-      || (expected === 'no_stream' && current === undefined)
-      || (expected === 'stream_exists' && current !== undefined)
-      || (typeof expected === 'bigint' && current === expected);
-    if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
+    checkExpected(stream, expected, head?.revision);
     if (head === undefined) return { nextRevision: -1n, index: -1n, position: -1n, replayed: false };
     return { nextRevision: head.revision, index: head.index, position: head.position, replayed: false };
   }
@@ -257,9 +249,8 @@ class KurrentStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
     this.#checkStream(stream);
-    const limit = checkLimit(options.limit);
-    if (options.from !== undefined && options.from < 0n) throw new RangeError(`from ${options.from} is negative`);
-    const backwards = options.direction === 'backwards';
+    const { from, direction, limit } = checkReadStream(stream, options);
+    const backwards = direction === 'backwards';
     if (limit === 0) {
       // The client reads "maxCount 0" as no limit; the port means none. Still say whether it exists.
       if ((await this.streamRevision(stream)) === undefined) throw new StreamNotFound(stream);
@@ -268,7 +259,7 @@ class KurrentStore implements EventStore {
     const recorded: RecordedLike[] = [];
     try {
       for await (const resolved of this.#client.readStream(stream, {
-        fromRevision: options.from ?? (backwards ? END : START),
+        fromRevision: from ?? (backwards ? END : START),
         direction: backwards ? BACKWARDS : FORWARDS,
         ...(limit === undefined ? {} : { maxCount: limit }),
         requiresLeader: true,
@@ -305,9 +296,7 @@ class KurrentStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const from = options.from ?? 0n;
-    if (from < 0n) throw new RangeError(`from ${from} is negative`);
-    const limit = checkLimit(options.limit);
+    const { from, limit } = checkReadAll(options);
     await this.catchUp().catch((err: unknown) => {
       throw toPortError(err, '$all');
     });
@@ -370,8 +359,7 @@ class KurrentStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.#assertOpen();
-    const from = options.from ?? 0n;
-    if (from < 0n) throw new RangeError(`from ${from} is negative`);
+    const from = checkFrom(options.from) ?? 0n;
     const sub = new KurrentSubscription(this.#subscriptionSource(), from, () => {
       this.#subscriptions.delete(sub);
     });
@@ -416,7 +404,7 @@ class KurrentStore implements EventStore {
 
   /** A stream outside the prefixes would be written but never indexed, so it is refused up front. */
   #checkStream(stream: string): void {
-    if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
+    checkStreamName(stream);
     if (!isPalimpsestEvent(stream, 'x', this.#prefixes)) {
       throw new TypeError(`stream ${stream} is outside this store's streams (${this.#prefixes.join(', ')})`);
     }
@@ -567,26 +555,4 @@ class KurrentSubscription implements Subscription {
 function isDrop(err: unknown): boolean {
   if (!(err instanceof Error) || !isCommandError(err)) return false;
   return err.type !== ErrorType.ACCESS_DENIED && err.type !== ErrorType.INVALID_ARGUMENT && err.type !== ErrorType.UNSUPPORTED;
-}
-
-// ------------------------------------------------------------ input checks
-
-/** The same checks as the SQLite adapter, and the data as a reader will parse it back. */
-function prepareEvents(events: NewEvent[]): NewEvent[] {
-  const seen = new Set<string>();
-  return events.map((e) => {
-    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
-    seen.add(e.eventId);
-    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
-    const dataText = JSON.stringify(e.data);
-    if (dataText === undefined) throw new TypeError(`event ${e.eventId}: data must be JSON`);
-    return { ...e, data: JSON.parse(dataText) as unknown };
-  });
-}
-
-function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
-  return limit;
 }

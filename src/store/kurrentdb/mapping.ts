@@ -23,6 +23,7 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../port.ts';
+import { OPTIONAL_METADATA_KEYS, RECORDED_AT } from '../rules.ts';
 
 /** The only streams Palimpsest writes (DESIGN.md, Streams and ids). Everything else on the server is not ours. */
 export const PALIMPSEST_STREAM_PREFIXES: readonly string[] = ['incident-', 'source-'];
@@ -150,8 +151,6 @@ export interface StoredMetadataJson {
   recordedAt: string;
 }
 
-const OPTIONAL_METADATA_KEYS = ['causationId', 'idempotencyKey', 'requestHash'] as const;
-const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function encodeMetadata(metadata: EventMetadata, schemaVersion: number, recordedAt: string): StoredMetadataJson {
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new RangeError(`schemaVersion must be an integer >= 1, got ${schemaVersion}`);

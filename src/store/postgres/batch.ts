@@ -12,8 +12,7 @@
  */
 import type pg from 'pg';
 import type { AppendResult } from '../port.ts';
-import type { AppendRequest } from '../sqlite/sqlite-store.ts';
-import { applyPlan, plan, type EventRow, type LogState } from './plan.ts';
+import { applyPlan, plan, type AppendRequest, type EventRow, type LogState } from './plan.ts';
 import { advanceHead, insertEvents, lockHead, readBatchState } from './sql.ts';
 
 export type Outcome = AppendResult | { error: unknown };

@@ -6,7 +6,10 @@
  */
 import { eventLeafHash } from '../../log/leaf.ts';
 import type { AppendResult } from '../port.ts';
-import { checkExpected, type AppendRequest } from '../sqlite/sqlite-store.ts';
+import { checkExpected, type CheckedAppend } from '../rules.ts';
+
+/** One append, checked by the port rules before it was queued. */
+export type AppendRequest = CheckedAppend & { stream: string };
 
 export interface StoredRef {
   idx: bigint;

@@ -4,9 +4,10 @@ import {
   type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
-import { prepareRequest, sqlLimit, type AppendRequest } from '../sqlite/sqlite-store.ts';
+import { checkAppend, checkFrom, checkReadAll, checkReadStream } from '../rules.ts';
 import { LiveSignal, subscription } from '../sqlite/subscription.ts';
 import { commitBatch } from './batch.ts';
+import type { AppendRequest } from './plan.ts';
 import { isUnavailable, unavailable } from './errors.ts';
 import { Listener } from './listener.ts';
 import { migrate } from './migrate.ts';
@@ -100,7 +101,7 @@ export class PostgresStore implements EventStore {
   append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     try {
       this.#assertOpen();
-      const request = prepareRequest(stream, events, options.expected ?? 'any');
+      const request: AppendRequest = { stream, ...checkAppend(stream, events, options) };
       return new Promise<AppendResult>((resolve, reject) => {
         this.#queue.push({ request, resolve, reject });
         this.#scheduleFlush();
@@ -164,9 +165,10 @@ export class PostgresStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const limit = pgLimit(options.limit);
-    const direction = options.direction ?? 'forwards';
-    const from = options.from ?? (direction === 'backwards' ? MAX_INT64 : 0n);
+    const read = checkReadStream(stream, options);
+    const { direction } = read;
+    const limit = read.limit ?? null;
+    const from = read.from ?? (direction === 'backwards' ? MAX_INT64 : 0n);
     const rows = await this.#query(() => readStreamRows(this.#pool, stream, from, direction, limit));
     if (rows.length === 0 && (await this.streamRevision(stream)) === undefined) throw new StreamNotFound(stream);
     return rows.map(toStoredEvent);
@@ -179,7 +181,9 @@ export class PostgresStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const rows = await this.#query(() => readAllRows(this.#pool, options.from ?? 0n, pgLimit(options.limit)));
+    const { from, limit } = checkReadAll(options);
+    // LIMIT NULL is PostgreSQL's "no limit".
+    const rows = await this.#query(() => readAllRows(this.#pool, from, limit ?? null));
     return rows.map(toStoredEvent);
   }
 
@@ -195,9 +199,10 @@ export class PostgresStore implements EventStore {
    */
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.#assertOpen();
+    const from = checkFrom(options.from) ?? 0n;
     const state = { closed: false };
     const inner = subscription({
-      from: options.from ?? 0n,
+      from,
       readBatch: (from) => this.#untilAvailable(state, async () => (await readAllRows(this.#pool, from, SUBSCRIPTION_BATCH)).map(toStoredEvent), []),
       size: () => this.#untilAvailable(state, () => logSize(this.#pool), 0n),
       signal: this.#signal,
@@ -262,12 +267,6 @@ export class PostgresStore implements EventStore {
     await this.#listener.close();
     await this.#pool.end();
   }
-}
-
-function pgLimit(limit: number | undefined): number | null {
-  const n = sqlLimit(limit);
-  // LIMIT NULL is PostgreSQL's "no limit".
-  return n < 0 ? null : n;
 }
 
 function toStoredEvent(row: EventRowOut): StoredEvent {

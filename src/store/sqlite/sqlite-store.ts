@@ -3,9 +3,10 @@ import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
-  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent,
+  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type ImportedEvent, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
+import { RECORDED_AT, checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, isEventId, type CheckedAppend } from '../rules.ts';
 import { migrate } from './migrations.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 
@@ -19,20 +20,6 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** How long a write waits for another process's write lock before giving up. */
   busyTimeoutMs?: number;
-}
-
-/** One event of an import: the leaf-input fields as exported, optionally with the leaf hash to check. */
-export interface ImportedEvent {
-  index: bigint;
-  stream: string;
-  revision: bigint;
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  recordedAt: string;
-  data: unknown;
-  metadata: EventMetadata;
-  leafHash?: Buffer;
 }
 
 export interface SqliteSettings {
@@ -56,25 +43,9 @@ interface EventRow {
 }
 
 /** One append, serialised and checked before any transaction starts. */
-export interface AppendRequest {
-  stream: string;
-  expected: ExpectedRevision;
-  events: PreparedEvent[];
-}
-
-export interface PreparedEvent {
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  metadata: EventMetadata;
-  dataText: string;
-  metadataText: string;
-}
+type AppendRequest = CheckedAppend & { stream: string };
 
 const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
-const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Larger than any revision SQLite can hold: "from the end" for backwards reads. */
 const MAX_INT64 = 9223372036854775807n;
 const SUBSCRIPTION_BATCH = 500;
@@ -159,13 +130,7 @@ export class SqliteStore implements EventStore {
     this.#importTx = (events) => importTx.immediate(events);
   }
 
-  /**
-   * Writes exported events verbatim, one transaction per call: `palimpsest import` only. append()
-   * sets recordedAt from the clock, and the leaf hashes commit to recordedAt, so an import through
-   * append could never reproduce the exported tree. Nothing is trusted: each batch must continue
-   * the log densely (index = size), each stream at its next revision, recordedAt never decreasing,
-   * and a given leaf hash must equal the one recomputed from the fields.
-   */
+  /** The port's import capability (see EventStore.importEvents), one transaction per call. */
   async importEvents(events: ImportedEvent[]): Promise<void> {
     this.#assertOpen();
     if (events.length === 0) return;
@@ -191,7 +156,7 @@ export class SqliteStore implements EventStore {
         head = row === undefined ? -1 : row.revision;
       }
       if (e.revision !== BigInt(head + 1)) throw new Error(`import ${where}: the stream continues at revision ${head + 1}`);
-      if (!UUID.test(e.eventId)) throw new Error(`import ${where}: event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
+      if (!isEventId(e.eventId)) throw new Error(`import ${where}: event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
       if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new Error(`import ${where}: schemaVersion is not an integer ≥ 1`);
       if (!RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt))) throw new Error(`import ${where}: recordedAt ${JSON.stringify(e.recordedAt)} is not YYYY-MM-DDTHH:mm:ss.sssZ`);
       if (lastRecordedAt !== undefined && e.recordedAt < lastRecordedAt) throw new Error(`import ${where}: recordedAt ${e.recordedAt} is before the previous event's ${lastRecordedAt}`);
@@ -226,7 +191,7 @@ export class SqliteStore implements EventStore {
   append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     try {
       this.#assertOpen();
-      const request = prepareRequest(stream, events, options.expected ?? 'any');
+      const request: AppendRequest = { stream, ...checkAppend(stream, events, options) };
       return new Promise<AppendResult>((resolve, reject) => {
         if (this.#queue.push({ request, resolve, reject }) === 1) setImmediate(() => this.#flush());
       });
@@ -335,10 +300,11 @@ export class SqliteStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const limit = sqlLimit(options.limit);
-    const rows = options.direction === 'backwards'
-      ? this.#readBackwards.all(stream, options.from ?? MAX_INT64, limit)
-      : this.#readForwards.all(stream, options.from ?? 0n, limit);
+    const { from, direction, limit } = checkReadStream(stream, options);
+    // LIMIT -1 is SQLite's "no limit".
+    const rows = direction === 'backwards'
+      ? this.#readBackwards.all(stream, from ?? MAX_INT64, limit ?? -1)
+      : this.#readForwards.all(stream, from ?? 0n, limit ?? -1);
     if (rows.length === 0 && this.#streamHead.get(stream) === undefined) throw new StreamNotFound(stream);
     return rows.map(toStoredEvent);
   }
@@ -351,7 +317,8 @@ export class SqliteStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    return this.#readAll.all(options.from ?? 0n, sqlLimit(options.limit)).map(toStoredEvent);
+    const { from, limit } = checkReadAll(options);
+    return this.#readAll.all(from, limit ?? -1).map(toStoredEvent);
   }
 
   async size(): Promise<bigint> {
@@ -367,7 +334,7 @@ export class SqliteStore implements EventStore {
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.#assertOpen();
     const sub = subscription({
-      from: options.from ?? 0n,
+      from: checkFrom(options.from) ?? 0n,
       readBatch: (from) => this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
       size: () => this.#size(),
       signal: this.#signal,
@@ -410,43 +377,6 @@ export class SqliteStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     this.#db.close();
   }
-}
-
-export function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendRequest {
-  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
-  if (typeof expected === 'bigint' && expected < 0n) throw new RangeError(`expected revision ${expected} is negative`);
-  const seen = new Set<string>();
-  const prepared = events.map((e): PreparedEvent => {
-    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
-    seen.add(e.eventId);
-    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
-    const dataText = JSON.stringify(e.data);
-    const metadataText = JSON.stringify(e.metadata);
-    if (dataText === undefined || metadataText === undefined) throw new TypeError(`event ${e.eventId}: data and metadata must be JSON`);
-    // The leaf commits to what a reader will parse back, not to the caller's object: JSON drops
-    // undefined members and turns Dates into strings, and a hash over the original would not verify.
-    return {
-      eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-      data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
-      dataText, metadataText,
-    };
-  });
-  return { stream, expected, events: prepared };
-}
-
-export function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | undefined): void {
-  const ok = expected === 'any'
-    || (expected === 'no_stream' && current === undefined)
-    || (expected === 'stream_exists' && current !== undefined)
-    || (typeof expected === 'bigint' && current === expected);
-  if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
-}
-
-export function sqlLimit(limit: number | undefined): number {
-  if (limit === undefined) return -1;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
-  return limit;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
