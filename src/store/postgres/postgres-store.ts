@@ -102,6 +102,8 @@ export class PostgresStore implements EventStore {
     try {
       this.#assertOpen();
       const request: AppendRequest = { stream, ...checkAppend(stream, events, options) };
+      checkStorableText(stream, 'stream');
+      for (const e of request.events) checkStorableText(e.type, `event ${e.eventId}: type`);
       return new Promise<AppendResult>((resolve, reject) => {
         this.#queue.push({ request, resolve, reject });
         this.#scheduleFlush();
@@ -266,6 +268,17 @@ export class PostgresStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     await this.#listener.close();
     await this.#pool.end();
+  }
+}
+
+/**
+ * PostgreSQL text holds no NUL character, and a lone surrogate would be stored as U+FFFD, so the
+ * row would no longer match its leaf hash. Refused like any other bad call, before the batch.
+ * (Inside data and metadata both are kept: the json type stores them as escapes.)
+ */
+function checkStorableText(value: string, what: string): void {
+  if (value.includes('\u0000') || Buffer.from(value, 'utf8').toString('utf8') !== value) {
+    throw new TypeError(`${what} ${JSON.stringify(value)} holds a NUL character or a lone surrogate, which PostgreSQL cannot store`);
   }
 }
 
