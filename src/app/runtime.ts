@@ -30,7 +30,7 @@ export interface RuntimeOptions {
 /** Opens the store, catches the read models up with the log and builds the HTTP app on top. */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, synchronous: config.sqliteSynchronous }));
+  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl, synchronous: config.sqliteSynchronous }));
   try {
     const keys = new KeyRing(KeyRing.fileIn(config.dataDir), config.adminToken);
     const adminTokenFile = ensureAdmin(keys, config.dataDir, config.adminToken !== undefined);

@@ -26,5 +26,9 @@ export function isUnavailable(err: unknown): boolean {
 /** The error to hand a caller: StoreUnavailable (HTTP 503) when the server is the problem, else the error itself. */
 export function unavailable(err: unknown): unknown {
   if (err instanceof StoreUnavailable || !isUnavailable(err)) return err;
-  return new StoreUnavailable(`PostgreSQL unavailable: ${err instanceof Error ? err.message || String((err as { code?: unknown }).code) : String(err)}`, { cause: err });
+  // The message reaches clients in a 503: it names what failed, never the server's address (kept in `cause` for the logs).
+  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
+  const what = typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code
+    : typeof code === 'string' ? `SQLSTATE ${code}` : 'connection lost or timed out';
+  return new StoreUnavailable(`PostgreSQL unavailable (${what})`, { cause: err });
 }
