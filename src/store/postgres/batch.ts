@@ -23,21 +23,29 @@ export interface BatchResult {
   written: number;
 }
 
-export async function commitBatch(c: pg.ClientBase, requests: AppendRequest[], now: () => number): Promise<BatchResult> {
+export interface BatchOptions {
+  now(): number;
+  /** Runs in the transaction, holding the head lock, just before COMMIT; a throw rolls the batch back. */
+  beforeCommit?: () => Promise<void>;
+}
+
+export async function commitBatch(c: pg.ClientBase, requests: AppendRequest[], opts: BatchOptions): Promise<BatchResult> {
   try {
-    return await inTransaction(c, requests, now, false);
+    return await inTransaction(c, requests, opts, false);
   } catch (err) {
     if (!isRowRefusal(err)) throw err;
-    return inTransaction(c, requests, now, true);
+    return inTransaction(c, requests, opts, true);
   }
 }
 
-async function inTransaction(c: pg.ClientBase, requests: AppendRequest[], now: () => number, savepoints: boolean): Promise<BatchResult> {
+async function inTransaction(c: pg.ClientBase, requests: AppendRequest[], opts: BatchOptions, savepoints: boolean): Promise<BatchResult> {
+  const { now } = opts;
   await c.query('BEGIN');
   try {
     const state = await readState(c, requests);
     const result = savepoints ? await oneByOne(c, requests, state, now) : await allAtOnce(c, requests, state, now);
     if (result.written > 0) await advanceHead(c, state.nextIndex, state.lastRecordedAt);
+    await opts.beforeCommit?.();
     await c.query('COMMIT');
     return result;
   } catch (err) {

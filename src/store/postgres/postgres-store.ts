@@ -6,7 +6,7 @@ import {
 } from '../port.ts';
 import { checkAppend, checkFrom, checkReadAll, checkReadStream } from '../rules.ts';
 import { LiveSignal, subscription } from '../sqlite/subscription.ts';
-import { commitBatch } from './batch.ts';
+import { commitBatch, type BatchOptions } from './batch.ts';
 import type { AppendRequest } from './plan.ts';
 import { isUnavailable, unavailable } from './errors.ts';
 import { Listener } from './listener.ts';
@@ -24,6 +24,11 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** How long to wait for a connection before the call fails with StoreUnavailable. */
   connectTimeoutMs?: number;
+  /**
+   * Runs inside every group-commit transaction, holding the head lock, just before COMMIT; a throw
+   * rolls the batch back and fails its appends with that error. For fault tests only.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 /** Appends per transaction at most; the rest wait for the next one, which starts right after. */
@@ -54,7 +59,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions = {}): Promis
     await pool.end().catch(() => {});
     throw unavailable(err);
   }
-  const store = new PostgresStore(pool, client, opts.pollMs ?? 500, opts.now ?? Date.now);
+  const store = new PostgresStore(pool, client, opts.pollMs ?? 500, { now: opts.now ?? Date.now, ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}) });
   await store.listen();
   return store;
 }
@@ -69,7 +74,7 @@ export class PostgresStore implements EventStore {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #pollMs: number;
-  readonly #now: () => number;
+  readonly #batch: BatchOptions;
   readonly #signal = new LiveSignal();
   readonly #listener: Listener;
   readonly #subscriptions = new Set<Subscription>();
@@ -81,10 +86,10 @@ export class PostgresStore implements EventStore {
   #appends = 0;
 
   /** Use openPostgresStore. */
-  constructor(pool: pg.Pool, client: pg.ClientConfig, pollMs: number, now: () => number) {
+  constructor(pool: pg.Pool, client: pg.ClientConfig, pollMs: number, batch: BatchOptions) {
     this.#pool = pool;
     this.#pollMs = pollMs;
-    this.#now = now;
+    this.#batch = batch;
     this.#listener = new Listener({ client, onNotify: () => this.#signal.notify() });
   }
 
@@ -142,7 +147,7 @@ export class PostgresStore implements EventStore {
     }
     let result: Awaited<ReturnType<typeof commitBatch>>;
     try {
-      result = await commitBatch(client, batch.map((q) => q.request), this.#now);
+      result = await commitBatch(client, batch.map((q) => q.request), this.#batch);
       client.release();
     } catch (err) {
       // The connection may be broken: destroy it rather than hand it back to the pool. When
