@@ -6,39 +6,24 @@
  */
 import canonicalize from 'canonicalize';
 import type { IncidentFields } from '../src/domain/events.ts';
+import { isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers } from '../src/domain/claim-layers.ts';
 import { factKey } from '../src/domain/predicates.ts';
 import type { ClaimValue, PredicateName, Qualifiers } from '../src/domain/predicates.ts';
 import type { Citation, Location, TimeValue } from '../src/domain/values.ts';
 import type { StoredEvent } from '../src/store/port.ts';
-import { dataOf, incidentIdOf, knownAtInstant, stated } from './event-data.ts';
+import { dataOf, incidentIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
 import type { Projection } from './projection.ts';
 import { resolveFact } from './resolve.ts';
 import type { ClaimStatus, RankName, Resolution } from './resolve.ts';
 import { earliestInstant } from './time.ts';
 
-/** Mutable claim state, one object per claim. Optional fields stay undefined rather than absent for a stable shape. */
-export interface ClaimState {
-  claimId: string;
-  predicate: PredicateName;
-  qualifiers: Qualifiers | undefined;
+/** A claim's layers (the domain's one function computes them) plus what the view keeps beside them. */
+export interface ClaimState extends ClaimLayers {
   key: string;
-  sourceId: string;
-  value: ClaimValue;
-  statedAt: string;
-  status: ClaimStatus;
-  rank: RankName;
-  revisionCount: number;
-  citation: Citation | undefined;
   mode: string | undefined;
-  note: string | undefined;
   /** Epoch ms: a number costs a third of the string, and `toISOString()` gives the stored text back. */
   recordedAt: number;
-  /**
-   * Under knownAt only: the claim's latest recorded layer (a revision stated after knownAt) is hidden,
-   * so an erratum, which fixes the latest layer, must not touch the older layer that is shown.
-   */
-  latestHidden: boolean;
 }
 
 export interface IncidentState {
@@ -84,6 +69,7 @@ export interface ClaimView {
   status: ClaimStatus;
   rank: RankName;
   revisionCount: number;
+  correctionCount: number;
   citation?: Citation;
   mode?: string;
   note?: string;
@@ -142,10 +128,6 @@ export function fieldsOf(d: IncidentFields): IncidentFields {
   return f;
 }
 
-function nonEmpty(q: Qualifiers | undefined): Qualifiers | undefined {
-  return q === undefined || Object.keys(q).length === 0 ? undefined : q;
-}
-
 /** Applies a stored event to the incident it concerns; see applyIncidentEvent. */
 export function applyToIncident(state: ViewState, e: StoredEvent): boolean {
   const incidentId = incidentIdOf(e);
@@ -197,65 +179,31 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
     }
     case 'ClaimRecorded': {
       const d = dataOf(e, 'ClaimRecorded');
-      if (!stated(d.statedAt, state.knownAt) || inc.claims.has(d.claimId)) return false;
-      const qualifiers = nonEmpty(d.qualifiers);
+      if (inc.claims.has(d.claimId)) return false;
+      const layers = recordedClaim(d, state.knownAt);
+      if (layers === undefined) return false;
       inc.claims.set(d.claimId, {
-        claimId: d.claimId, predicate: intern(state, d.predicate), qualifiers, key: intern(state, factKey(d.predicate, qualifiers)),
-        sourceId: intern(state, d.sourceId), value: d.value, statedAt: d.statedAt, status: 'active', rank: 'normal', revisionCount: 0,
-        citation: d.citation, mode: d.mode === undefined ? undefined : intern(state, d.mode), note: d.note, recordedAt: Date.parse(e.recordedAt),
-        latestHidden: false,
+        ...layers, predicate: intern(state, layers.predicate), sourceId: intern(state, layers.sourceId),
+        key: intern(state, factKey(layers.predicate, layers.qualifiers)), mode: d.mode === undefined ? undefined : intern(state, d.mode),
+        recordedAt: Date.parse(e.recordedAt),
       });
       return true;
     }
-    case 'ClaimRevised': {
-      const d = dataOf(e, 'ClaimRevised');
-      const c = inc.claims.get(d.claimId);
-      if (c === undefined) return false;
-      if (!stated(d.statedAt, state.knownAt)) {
-        c.latestHidden = true;
-        return false;
-      }
-      c.value = d.value;
-      c.statedAt = d.statedAt;
-      // A revision is a new statement: its own citation and note replace the old ones when given.
-      if (d.citation !== undefined) c.citation = d.citation;
-      if (d.note !== undefined) c.note = d.note;
-      c.revisionCount++;
-      c.latestHidden = false;
-      return true;
-    }
-    case 'ClaimRetracted': {
-      const d = dataOf(e, 'ClaimRetracted');
-      const c = inc.claims.get(d.claimId);
-      if (c === undefined || !stated(d.statedAt, state.knownAt)) return false;
-      if (c.status === 'active') c.status = 'retracted';
-      return true;
-    }
-    case 'ClaimCorrected': {
-      const d = dataOf(e, 'ClaimCorrected');
-      const c = inc.claims.get(d.claimId);
-      if (c === undefined) return false;
-      const ch = d.changes;
-      if (!c.latestHidden) {
-        if (ch.value !== undefined) c.value = ch.value;
-        if (ch.statedAt !== undefined) c.statedAt = ch.statedAt;
-        if (ch.citation !== undefined) c.citation = ch.citation;
-      }
-      if (ch.sourceId !== undefined) c.sourceId = intern(state, ch.sourceId);
-      if (ch.qualifiers !== undefined) {
-        c.qualifiers = nonEmpty(ch.qualifiers);
-        c.key = intern(state, factKey(c.predicate, c.qualifiers));
-      }
-      if (d.restore === true && c.status === 'retracted') c.status = 'active';
-      if (d.reason === 'wrong-incident') c.status = 'voided';
-      return true;
-    }
+    case 'ClaimRevised':
+    case 'ClaimRetracted':
+    case 'ClaimCorrected':
     case 'ClaimRanked': {
-      const d = dataOf(e, 'ClaimRanked');
-      const c = inc.claims.get(d.claimId);
+      const event = { type: e.type, data: e.data };
+      if (!isClaimLayerEvent(event)) return false;
+      const c = inc.claims.get(event.data.claimId);
       if (c === undefined) return false;
-      c.rank = d.rank;
-      return true;
+      const { claim, counted } = nextClaim(c, event, state.knownAt);
+      if (claim !== c) {
+        if (claim.sourceId !== c.sourceId) claim.sourceId = intern(state, claim.sourceId);
+        if (claim.qualifiers !== c.qualifiers) claim.key = intern(state, factKey(claim.predicate, claim.qualifiers));
+        inc.claims.set(claim.claimId, claim);
+      }
+      return counted;
     }
     default:
       return false;
@@ -272,6 +220,7 @@ export function claimView(c: ClaimState): ClaimView {
   v.status = c.status;
   v.rank = c.rank;
   v.revisionCount = c.revisionCount;
+  v.correctionCount = c.correctionCount;
   if (c.citation !== undefined) v.citation = c.citation;
   if (c.mode !== undefined) v.mode = c.mode;
   if (c.note !== undefined) v.note = c.note;
@@ -368,7 +317,8 @@ const RANKS: Record<RankName, RankName> = { preferred: 'preferred', normal: 'nor
 
 export const incidentView: Projection<ViewState> = {
   name: 'incident-view',
-  version: 1,
+  // 2: claims carry correctionCount and pendingRank.
+  version: 2,
   initial: () => initialViewState(),
   apply(state: ViewState, e: StoredEvent): ViewState {
     applyToIncident(state, e);

@@ -27,8 +27,9 @@ import { PREDICATES, valueIdentity } from '../src/domain/predicates.ts';
 import type { ClaimValue, Count, PredicateName } from '../src/domain/predicates.ts';
 import { canonicalInstant } from './time.ts';
 
-export type ClaimStatus = 'active' | 'retracted' | 'voided';
-export type RankName = 'preferred' | 'normal' | 'deprecated';
+import type { ClaimStatus, RankName } from '../src/domain/claim-layers.ts';
+
+export type { ClaimStatus, RankName };
 export type FactStatus = 'preferred' | 'corroborated' | 'reported' | 'disputed' | 'withdrawn';
 export type StanceName = 'claimed' | 'denied' | 'attributed' | 'suspected';
 

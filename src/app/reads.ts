@@ -1,5 +1,4 @@
 import { incidentStream } from '../domain/events.ts';
-import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
 import { buildIncidentView, getClaim, getIncident, type IncidentView, type ViewState } from '../../projections/incident-view.ts';
@@ -7,6 +6,7 @@ import { buildHistory, type HistoryEntry } from '../../projections/provenance-hi
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
+import { AppError } from './errors.ts';
 import type { LiveModels } from './live-models.ts';
 
 /** The as-of parameters of DESIGN.md: system time, stream revision, statement time. */
@@ -49,9 +49,7 @@ export class Reads {
     }
     const last = events.at(-1);
     if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
-      throw new HttpProblem('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, {
-        errors: [{ in: 'query', path: '/atRevision', message: `beyond the current revision ${last.revision}` }],
-      });
+      throw new AppError('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, { parameter: 'atRevision' });
     }
     return events.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
   }
@@ -136,7 +134,7 @@ export class Reads {
       return await f();
     } catch (err) {
       if (err instanceof InvalidQuery) {
-        throw new HttpProblem('invalid-cursor', err.message, { errors: [{ in: 'query', path: '/cursor', message: err.message }] });
+        throw new AppError('invalid-cursor', err.message, { parameter: 'cursor' });
       }
       throw err;
     }

@@ -40,7 +40,7 @@ t.test('a claim in the view has every field, with rank normal by default and abs
   const v = getIncident(live(log), 'i');
   t.strictSame(v?.facts['deaths[group=civilians]']?.claims, [{
     claimId: 'c1', predicate: 'deaths', qualifiers: { group: 'civilians' }, sourceId: 'geo', value: exact(3), statedAt: '2024-10-07',
-    status: 'active', rank: 'normal', revisionCount: 0, citation: { url: 'https://geo.tv/a' }, mode: 'statement', recordedAt: rec.recordedAt,
+    status: 'active', rank: 'normal', revisionCount: 0, correctionCount: 0, citation: { url: 'https://geo.tv/a' }, mode: 'statement', recordedAt: rec.recordedAt,
   }]);
   const c2 = v?.facts.cause?.claims[0];
   t.notOk(c2 && 'qualifiers' in c2, 'empty qualifiers are omitted');

@@ -18,16 +18,16 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.post('/incidents', {
       config: { role: 'editor' },
       schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, {
-      status: 201, idField: 'id', id: (r) => String(r.firstData.incidentId), location: (r) => `/incidents/${String(r.firstData.incidentId)}`,
-    }, (ctx) => s.writer.incident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
+    }, (req, reply) => write(req, reply, {
+      status: 201, idField: 'id', id: (r) => String(r.ids.incidentId), location: (r) => `/incidents/${String(r.ids.incidentId)}`,
+    }, (ctx) => s.writer.handleIncident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
 
     app.patch('/incidents/:id', {
       config: { role: 'editor' },
       schema: { tags: ['incidents'], summary: 'Amend an incident (changed fields and a reason)', params: IncidentParams, body: AmendIncidentBody, response: { 200: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
+    }, (req, reply) => write(req, reply, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
       const { reason, ...changes } = req.body;
-      return s.writer.incident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
+      return s.writer.handleIncident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
     }));
 
     app.get('/incidents', {

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from '../domain/events.ts';
-import { EVENT_SCHEMAS, incidentStream, sourceStream } from '../domain/events.ts';
 import type { IncidentCommand, SourceCommand } from '../domain/commands.ts';
-import { decideIncident, evolveIncident, initialIncidentState, type IncidentState } from '../domain/incident.ts';
-import { decideSource, evolveSource, initialSourceState, type SourceState } from '../domain/source.ts';
+import { incidentDecider, sourceDecider, type Decider } from '../domain/decider.ts';
+import { EVENT_SCHEMAS, incidentStream, sourceStream, type DomainEvent } from '../domain/events.ts';
 import { parseIncidentEvent, parseSourceEvent } from '../domain/upcast.ts';
-import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, ExpectedRevision, NewEvent, StoredEvent } from '../store/port.ts';
 import { StreamNotFound, WrongExpectedVersion } from '../store/port.ts';
-import { idempotencyScope, idempotentEventId, idsOf, type IdempotencyIndex } from './idempotency.ts';
+import { AppError } from './errors.ts';
+import { idempotencyScope, idempotentEventId, idsOf, requestHash, type IdempotencyIndex } from './idempotency.ts';
 import type { LiveModels } from './live-models.ts';
+
+/** The request an Idempotency-Key names: a repeat must match it exactly (method, path, canonical body). */
+export interface IdempotentRequest {
+  key: string;
+  method: string;
+  path: string;
+  body: unknown;
+}
 
 export interface WriteContext {
   actor: string;
   correlationId: string;
   causationId?: string;
-  idempotencyKey?: string;
-  requestHash?: string;
-  /** The client's If-Match revision: a stale one fails instead of being retried. */
+  idempotency?: IdempotentRequest;
+  /** The client's expected revision: a stale one fails instead of being retried. */
   ifMatch?: bigint;
 }
 
@@ -27,56 +32,54 @@ export interface WriteResult {
   revision: bigint;
   index: bigint;
   position: bigint;
-  /** The data of the first event written: where generated ids are read back from. */
-  firstData: Record<string, unknown>;
+  /** The ids the first event names (incidentId, sourceId, claimId): generated ones are read back here. */
+  ids: Record<string, string>;
+  /** An earlier answer to the same idempotent request: nothing was appended. */
   replayed: boolean;
 }
 
-interface Decider<C, S, E> {
-  initial(): S;
-  evolve(state: S, e: E): S;
+/** A decider as the write service runs it: with the upcaster that turns a stored event into its domain event. */
+interface StreamDecider<C, S, E extends DomainEvent> extends Decider<C, S, E> {
   parse(e: StoredEvent): E;
-  decide(cmd: C, state: S): E[];
+}
+
+/** An idempotency key with the hash of the request it came with. */
+interface Keyed {
+  key: string;
+  hash: string;
 }
 
 /** A command decided on a stale state is retried against the fresh one this many times, then 409. */
 const MAX_ATTEMPTS = 4;
+const KEY_REUSED = 'this Idempotency-Key was used with another method, path or body';
 
-export class Writer {
+/**
+ * The one path of every command: replay of an idempotent request, load → decide → append → wait
+ * until this instance's read models have applied the events (read-your-writes), with retries on a
+ * concurrent append.
+ */
+export class WriteService {
   constructor(
     private readonly store: EventStore,
     private readonly live: LiveModels,
     private readonly sourceKnown: (sourceId: string) => boolean,
   ) {}
 
-  /** A replay of an earlier idempotent request, or undefined. Checked before If-Match. */
-  findReplay(actor: string, key: string, hash: string): WriteResult | undefined {
-    const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, key));
-    if (seen === undefined) return undefined;
-    if (seen.requestHash !== hash) {
-      throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with another method, path or body');
-    }
-    return { stream: seen.stream, revision: seen.revision, index: seen.index, position: seen.position, firstData: seen.ids, replayed: true };
-  }
-
-  async incident(cmd: IncidentCommand, ctx: WriteContext): Promise<WriteResult> {
-    const decider: Decider<IncidentCommand, IncidentState, DomainEvent> = {
-      initial: initialIncidentState,
-      evolve: (s, e) => evolveIncident(s, e as Parameters<typeof evolveIncident>[1]),
-      parse: (e) => parseIncidentEvent(e),
-      decide: (c, s) => decideIncident(c, s, { sourceExists: (id) => this.sourceExists(id) }),
-    };
+  async handleIncident(cmd: IncidentCommand, ctx: WriteContext): Promise<WriteResult> {
+    const decider = { ...incidentDecider({ sourceExists: (id) => this.sourceExists(id) }), parse: parseIncidentEvent };
     return this.execute(incidentStream(cmd.incidentId), decider, cmd, ctx);
   }
 
-  async source(cmd: SourceCommand, ctx: WriteContext): Promise<WriteResult> {
-    const decider: Decider<SourceCommand, SourceState, DomainEvent> = {
-      initial: initialSourceState,
-      evolve: (s, e) => evolveSource(s, e as Parameters<typeof evolveSource>[1]),
-      parse: (e) => parseSourceEvent(e),
-      decide: (c, s) => decideSource(c, s),
-    };
-    return this.execute(sourceStream(cmd.sourceId), decider, cmd, ctx);
+  async handleSource(cmd: SourceCommand, ctx: WriteContext): Promise<WriteResult> {
+    return this.execute(sourceStream(cmd.sourceId), { ...sourceDecider, parse: parseSourceEvent }, cmd, ctx);
+  }
+
+  /** A replay of an earlier idempotent request, or undefined; the key with another request is refused. */
+  private findReplay(actor: string, keyed: Keyed): WriteResult | undefined {
+    const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, keyed.key));
+    if (seen === undefined) return undefined;
+    if (seen.requestHash !== keyed.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
+    return { stream: seen.stream, revision: seen.revision, index: seen.index, position: seen.position, ids: seen.ids, replayed: true };
   }
 
   /** The read model may trail another process's write: ask the store before calling a source unknown. */
@@ -92,9 +95,14 @@ export class Writer {
    * Commands on one stream run one after another in this process, so that they never decide on
    * each other's stale state; the expected-revision retry below is left for other processes.
    */
-  private async execute<C, S>(stream: string, d: Decider<C, S, DomainEvent>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+  private async execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+    const r = ctx.idempotency;
+    const keyed = r === undefined ? undefined : { key: r.key, hash: requestHash(r.method, r.path, r.body) };
+    // Checked before anything else, If-Match included: a repeat gets the original answer.
+    const replay = keyed && this.findReplay(ctx.actor, keyed);
+    if (replay) return replay;
     const previous = this.queues.get(stream) ?? Promise.resolve();
-    const run = previous.then(() => this.attempt(stream, d, cmd, ctx));
+    const run = previous.then(() => this.attempt(stream, d, cmd, ctx, keyed));
     const tail = run.catch(() => undefined);
     this.queues.set(stream, tail);
     try {
@@ -104,12 +112,12 @@ export class Writer {
     }
   }
 
-  private async attempt<C, S>(stream: string, d: Decider<C, S, DomainEvent>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+  private async attempt<C, S, E extends DomainEvent>(
+    stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext, keyed: Keyed | undefined,
+  ): Promise<WriteResult> {
     // A copy of this request queued behind the original finds the original's answer here.
-    if (ctx.idempotencyKey !== undefined && ctx.requestHash !== undefined) {
-      const replay = this.findReplay(ctx.actor, ctx.idempotencyKey, ctx.requestHash);
-      if (replay) return replay;
-    }
+    const replay = keyed && this.findReplay(ctx.actor, keyed);
+    if (replay) return replay;
     for (let attempt = 1; ; attempt++) {
       const { state, revision } = await this.load(stream, d);
       if (ctx.ifMatch !== undefined && revision !== ctx.ifMatch) throw stale(revision);
@@ -117,34 +125,32 @@ export class Writer {
       const decided = d.decide(cmd, state);
       const expected: ExpectedRevision = revision === undefined ? 'no_stream' : revision;
       try {
-        const result = await this.store.append(stream, decided.map((e, i) => this.envelope(e, i, ctx)), { expected });
-        const written = result.replayed ? await this.replayedWrite(result.index, ctx) : undefined;
+        const result = await this.store.append(stream, decided.map((e, i) => envelope(e, i, ctx, keyed)), { expected });
+        const written = result.replayed ? await this.replayedWrite(result.index, keyed) : undefined;
         await this.live.waitFor(result.index);
         return written ?? {
           stream,
           revision: result.nextRevision,
           index: result.index,
           position: result.position,
-          firstData: (decided[0]?.data ?? {}) as Record<string, unknown>,
+          ids: idsOf(decided[0]?.data),
           replayed: false,
         };
       } catch (err) {
         if (!(err instanceof WrongExpectedVersion)) throw err;
         if (ctx.ifMatch !== undefined) throw stale(err.actual === 'no_stream' ? undefined : err.actual);
         if (attempt >= MAX_ATTEMPTS) {
-          throw new HttpProblem('conflict', `the stream kept changing under ${MAX_ATTEMPTS} attempts; try again`);
+          throw new AppError('conflict', `the stream kept changing under ${MAX_ATTEMPTS} attempts; try again`);
         }
       }
     }
   }
 
   /** An append whose event ids were already stored: a racing copy of an idempotent request won. */
-  private async replayedWrite(index: bigint, ctx: WriteContext): Promise<WriteResult> {
+  private async replayedWrite(index: bigint, keyed: Keyed | undefined): Promise<WriteResult> {
     const [last] = await this.store.readAll({ from: index, limit: 1 });
     if (last === undefined) throw new Error(`replayed append points at missing index ${index}`);
-    if (last.metadata.requestHash !== ctx.requestHash) {
-      throw new HttpProblem('idempotency-key-reused', 'this Idempotency-Key was used with another method, path or body');
-    }
+    if (last.metadata.requestHash !== keyed?.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
     const key = last.metadata.idempotencyKey;
     const seen = key === undefined ? undefined : this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(last.metadata.actor, key));
     return {
@@ -152,7 +158,7 @@ export class Writer {
       revision: last.revision,
       index: last.index,
       position: last.position,
-      firstData: seen?.ids ?? idsOf(last.data),
+      ids: seen?.ids ?? idsOf(last.data),
       replayed: true,
     };
   }
@@ -166,7 +172,7 @@ export class Writer {
   private readonly loaded = new Map<string, { state: unknown; revision: bigint }>();
   private static readonly LOADED_MAX = 4096;
 
-  private async load<S>(stream: string, d: Decider<unknown, S, DomainEvent>): Promise<{ state: S; revision: bigint | undefined }> {
+  private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<{ state: S; revision: bigint | undefined }> {
     const cached = this.loaded.get(stream) as { state: S; revision: bigint } | undefined;
     let events: StoredEvent[];
     try {
@@ -181,7 +187,7 @@ export class Writer {
     if (revision !== undefined) {
       this.loaded.delete(stream);
       this.loaded.set(stream, { state, revision });
-      if (this.loaded.size > Writer.LOADED_MAX) this.loaded.delete(this.loaded.keys().next().value!);
+      if (this.loaded.size > WriteService.LOADED_MAX) this.loaded.delete(this.loaded.keys().next().value!);
     }
     return { state, revision };
   }
@@ -194,26 +200,24 @@ export class Writer {
       }
     }
   }
-
-  private envelope(e: DomainEvent, i: number, ctx: WriteContext): NewEvent {
-    const idempotent = ctx.idempotencyKey !== undefined && ctx.requestHash !== undefined;
-    return {
-      eventId: idempotent ? idempotentEventId(ctx.actor, ctx.idempotencyKey!, i) : randomUUID(),
-      type: e.type,
-      schemaVersion: EVENT_SCHEMAS[e.type].schemaVersion,
-      data: e.data,
-      metadata: {
-        actor: ctx.actor,
-        correlationId: ctx.correlationId,
-        ...(ctx.causationId !== undefined ? { causationId: ctx.causationId } : {}),
-        ...(idempotent ? { idempotencyKey: ctx.idempotencyKey!, requestHash: ctx.requestHash! } : {}),
-      },
-    };
-  }
 }
 
-function stale(current: bigint | undefined): HttpProblem {
-  return new HttpProblem('precondition-failed', 'the stream has changed since the revision in If-Match', {
-    currentRevision: current === undefined ? null : Number(current),
-  });
+function envelope(e: DomainEvent, i: number, ctx: WriteContext, keyed: Keyed | undefined): NewEvent {
+  return {
+    // Derived from the key, so that two racing copies of one request append the same ids.
+    eventId: keyed ? idempotentEventId(ctx.actor, keyed.key, i) : randomUUID(),
+    type: e.type,
+    schemaVersion: EVENT_SCHEMAS[e.type].schemaVersion,
+    data: e.data,
+    metadata: {
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      ...(ctx.causationId !== undefined ? { causationId: ctx.causationId } : {}),
+      ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.hash } : {}),
+    },
+  };
+}
+
+function stale(current: bigint | undefined): AppError {
+  return new AppError('precondition-failed', 'the stream has changed since the revision in If-Match', { currentRevision: current ?? null });
 }
