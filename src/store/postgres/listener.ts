@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { CHANNEL } from './sql.ts';
 
 export interface ListenerOptions {
   client: pg.ClientConfig;
+  channel: string;
   /** Called on every notification, and after each reconnection (notifications sent while away are lost). */
   onNotify(): void;
   /** Longest wait between reconnection attempts. */
@@ -10,9 +10,10 @@ export interface ListenerOptions {
 }
 
 /**
- * A dedicated connection that LISTENs for appends by any instance. It is a wake-up call only:
- * subscribers always read by index from where they are, so a notification lost while the
- * connection was down costs at most their poll interval, and a reconnection wakes them at once.
+ * A dedicated connection that LISTENs on one channel (appends by any instance, key changes). It is
+ * a wake-up call only: the woken always read what they need from where they are, so a notification
+ * lost while the connection was down costs at most their poll interval, and a reconnection wakes
+ * them at once.
  */
 export class Listener {
   readonly #opts: ListenerOptions;
@@ -52,11 +53,12 @@ export class Listener {
     client.on('error', onLost);
     client.on('end', onLost);
     client.on('notification', (m) => {
-      if (m.channel === CHANNEL) this.#opts.onNotify();
+      if (m.channel === this.#opts.channel) this.#opts.onNotify();
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      // Channel names are ours (constants), never input.
+      await client.query(`LISTEN ${this.#opts.channel}`);
       if (this.#closed) {
         await client.end();
         return;

@@ -11,7 +11,7 @@ import type { AppendRequest } from './plan.ts';
 import { isUnavailable, unavailable } from './errors.ts';
 import { Listener } from './listener.ts';
 import { migrate } from './migrate.ts';
-import { logSize, readAllRows, readStreamRows, streamHead, type EventRowOut } from './sql.ts';
+import { CHANNEL, logSize, readAllRows, readStreamRows, streamHead, type EventRowOut } from './sql.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:5432/db`; when absent, libpq's PG* variables (PGHOST, PGDATABASE…). */
@@ -90,7 +90,7 @@ export class PostgresStore implements EventStore {
     this.#pool = pool;
     this.#pollMs = pollMs;
     this.#batch = batch;
-    this.#listener = new Listener({ client, onNotify: () => this.#signal.notify() });
+    this.#listener = new Listener({ client, channel: CHANNEL, onNotify: () => this.#signal.notify() });
   }
 
   /** @internal openPostgresStore starts the LISTEN connection once the schema exists. */

@@ -47,6 +47,23 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'api-keys',
+    sql: `
+      -- API keys on this store live here, not in each instance's data directory, so that a key
+      -- created or revoked once holds on every instance. Only salted hashes, as in the key file.
+      CREATE TABLE ${SCHEMA}.api_keys (
+        id         text PRIMARY KEY,
+        name       text NOT NULL,
+        role       text NOT NULL CHECK (role IN ('reader', 'editor', 'auditor', 'admin')),
+        salt       text NOT NULL,
+        hash       text NOT NULL,
+        created_at text NOT NULL,
+        revoked_at text
+      );
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);
