@@ -6,8 +6,9 @@
  * notification is lost. While the server is away the last keys read stay in force.
  */
 import pg from 'pg';
-import { migrate } from '../store/postgres/migrate.ts';
 import { Listener } from '../store/postgres/listener.ts';
+import { unavailable } from '../store/postgres/errors.ts';
+import { openMigratedPool } from '../store/postgres/pool.ts';
 import { SCHEMA } from '../store/postgres/schema.ts';
 import { KeyError, KeyRing, newKey, type KeySource, type Role, type StoredKey } from './keys.ts';
 
@@ -39,27 +40,18 @@ export class PostgresKeys implements KeySource {
   #again = false;
 
   static async open(opts: PostgresKeysOptions = {}): Promise<PostgresKeys> {
-    const client: pg.ClientConfig = {
+    const { pool, client } = await openMigratedPool({
       ...(opts.connectionString !== undefined ? { connectionString: opts.connectionString } : {}),
-      connectionTimeoutMillis: 5000,
-      application_name: 'palimpsest-keys',
-    };
-    const pool = new pg.Pool({ ...client, max: 2 });
-    pool.on('error', () => {});
+      applicationName: 'palimpsest-keys', max: 2,
+    });
+    const keys = new PostgresKeys(pool, client, opts.pollMs ?? 500);
     try {
-      const c = await pool.connect();
-      try {
-        await migrate(c);
-      } finally {
-        c.release();
-      }
-      const keys = new PostgresKeys(pool, client, opts.pollMs ?? 500);
       await keys.refresh();
       await keys.#listener.start();
       return keys;
     } catch (err) {
-      await pool.end().catch(() => {});
-      throw err;
+      await keys.close().catch(() => {});
+      throw unavailable(err);
     }
   }
 

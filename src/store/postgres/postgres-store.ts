@@ -10,7 +10,7 @@ import { commitBatch, type BatchOptions } from './batch.ts';
 import type { AppendRequest } from './plan.ts';
 import { isUnavailable, unavailable } from './errors.ts';
 import { Listener } from './listener.ts';
-import { migrate } from './migrate.ts';
+import { openMigratedPool } from './pool.ts';
 import { CHANNEL, logSize, readAllRows, readStreamRows, streamHead, type EventRowOut } from './sql.ts';
 
 export interface PostgresStoreOptions {
@@ -38,27 +38,11 @@ const SUBSCRIPTION_BATCH = 500;
 const MAX_INT64 = 9223372036854775807n;
 
 export async function openPostgresStore(opts: PostgresStoreOptions = {}): Promise<PostgresStore> {
-  const client: pg.ClientConfig = {
+  const { pool, client } = await openMigratedPool({
     ...(opts.connectionString !== undefined ? { connectionString: opts.connectionString } : {}),
-    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
-    keepAlive: true,
-    application_name: 'palimpsest',
-  };
-  const pool = new pg.Pool({ ...client, max: opts.poolSize ?? 10, idleTimeoutMillis: 30_000 });
-  // An idle connection that the server drops emits here; without a listener the process would
-  // crash. The pool has already discarded it, and the next query opens a new one.
-  pool.on('error', () => {});
-  try {
-    const c = await pool.connect();
-    try {
-      await migrate(c);
-    } finally {
-      c.release();
-    }
-  } catch (err) {
-    await pool.end().catch(() => {});
-    throw unavailable(err);
-  }
+    ...(opts.connectTimeoutMs !== undefined ? { connectTimeoutMs: opts.connectTimeoutMs } : {}),
+    applicationName: 'palimpsest', max: opts.poolSize ?? 10,
+  });
   const store = new PostgresStore(pool, client, opts.pollMs ?? 500, { now: opts.now ?? Date.now, ...(opts.beforeCommit ? { beforeCommit: opts.beforeCommit } : {}) });
   await store.listen();
   return store;
