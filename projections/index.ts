@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../src/store/port.ts';
 import { incidentView } from './incident-view.ts';
-import type { ViewState } from './incident-view.ts';
+import type { ViewState } from './incident-view/fold.ts';
 import { provenanceHistory } from './provenance-history.ts';
 import type { HistoryState } from './provenance-history.ts';
 import type { Projection } from './projection.ts';

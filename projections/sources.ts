@@ -2,7 +2,7 @@
  * Sources with counts over the claims NOW attributed to them: an erratum that moves a claim's
  * sourceId moves the claim and everything counted about it.
  *
- * Counts (choices where DESIGN.md is silent): `claims` = claims attributed and not voided (a claim
+ * Counts (choices beyond docs/api.md): `claims` = claims attributed and not voided (a claim
  * voided as wrong-incident is recorded anew on the right incident, and would count twice);
  * `revisions` = ClaimRevised events on them; `retractions` = those now retracted (a retraction undone
  * by an erratum was recorded in error and does not count against the source); `errata` =
@@ -11,6 +11,7 @@
 import canonicalize from 'canonicalize';
 import type { SourceFields } from '../src/domain/events.ts';
 import type { StoredEvent } from '../src/store/port.ts';
+import { intern, lowerBound } from './collections.ts';
 import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
 import {
   isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers, type ClaimStatus, type RankName,
@@ -154,14 +155,7 @@ function applySourceEvent(state: SourcesState, sourceId: string, e: StoredEvent)
     if (state.sources.has(sourceId)) return;
     const { sourceId: _id, ...fields } = dataOf(e, 'SourceRegistered');
     state.sources.set(sourceId, { sourceId, fields, revision: Number(e.revision), updatedAt: e.recordedAt });
-    let lo = 0;
-    let hi = state.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((state.ids[mid] as string) < sourceId) lo = mid + 1;
-      else hi = mid;
-    }
-    state.ids.splice(lo, 0, sourceId);
+    state.ids.splice(lowerBound(state.ids, (id) => (id < sourceId ? -1 : id > sourceId ? 1 : 0)), 0, sourceId);
     return;
   }
   const rec = state.sources.get(sourceId);
@@ -204,10 +198,7 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
 
 /** Tallies share one copy of each source id rather than keeping every event's own string alive. */
 function internSource(state: SourcesState, sourceId: string): string {
-  const found = state.sourceIds.get(sourceId);
-  if (found !== undefined) return found;
-  state.sourceIds.set(sourceId, sourceId);
-  return sourceId;
+  return intern(state.sourceIds, sourceId);
 }
 
 export function applyToSources(state: SourcesState, e: StoredEvent): SourcesState {

@@ -108,12 +108,25 @@ async function appends(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Peer: Emmett's SQLite event store.
 
+const PEER_DIR = path.join(ROOT, 'scripts/bench/peer');
+
+/**
+ * The peer's packages live in their own folder (its sqlite3 driver compiles from source, for a
+ * figure only this benchmark needs): installed from its lockfile the first time they are needed.
+ */
+function ensurePeer(): void {
+  if (fs.existsSync(path.join(PEER_DIR, 'node_modules', '@event-driven-io', 'emmett-sqlite'))) return;
+  log('installing the benchmark peer (npm install --prefix scripts/bench/peer; sqlite3 compiles from source)');
+  execFileSync('npm', ['install', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 let emmettFailures = 0;
-/** One Emmett measurement in a child process (peer-child.ts), retried when Emmett crashes. */
+/** One Emmett measurement in a child process (peer/peer-child.ts), retried when Emmett crashes. */
 function emmett<T>(args: string[]): T {
+  ensurePeer();
   for (let attempt = 1; ; attempt++) {
     try {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/peer-child.ts'), work, ...args], {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(PEER_DIR, 'peer-child.ts'), work, ...args], {
         cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
       });
       return JSON.parse(out.trim().split('\n').at(-1)!) as T;
@@ -404,7 +417,7 @@ function report(started: Date, seconds: number): string {
     '## Notes',
     '',
     ...notes.map((n) => `- ${n}`),
-    '- HTTP servers: `openRuntime` (src/app/runtime.ts) + `app.listen` on 127.0.0.1:0 in a child process, config from `loadConfig` with '
+    '- HTTP servers: `openRuntime` (src/cli/runtime.ts) + `app.listen` on 127.0.0.1:0 in a child process, config from `loadConfig` with '
       + 'PALIMPSEST_DEMO=false, PALIMPSEST_RATE_LIMIT=100000000, PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS=0, PALIMPSEST_SQLITE_SYNCHRONOUS=FULL; '
       + 'autocannon 8 (programmatic API) in the parent process, each write request a distinct claim (setupRequest).',
     '',

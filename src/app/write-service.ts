@@ -5,6 +5,7 @@ import { EVENT_SCHEMAS, incidentStream, sourceStream, type DomainEvent } from '.
 import { parseIncidentEvent, parseSourceEvent } from '../domain/upcast.ts';
 import type { EventStore, ExpectedRevision, NewEvent, StoredEvent } from '../store/port.ts';
 import { StreamNotFound, WrongExpectedVersion } from '../store/port.ts';
+import { lruGet, lruSet } from '../../projections/collections.ts';
 import { AppError } from './errors.ts';
 import { idempotencyScope, idempotentEventId, idsOf, requestHash, type IdempotencyIndex } from './idempotency.ts';
 import type { LiveModels } from './live-models.ts';
@@ -173,7 +174,7 @@ export class WriteService {
   private static readonly LOADED_MAX = 4096;
 
   private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<{ state: S; revision: bigint | undefined }> {
-    const cached = this.loaded.get(stream) as { state: S; revision: bigint } | undefined;
+    const cached = lruGet(this.loaded, stream) as { state: S; revision: bigint } | undefined;
     let events: StoredEvent[];
     try {
       events = await this.store.readStream(stream, cached ? { from: cached.revision + 1n } : {});
@@ -184,11 +185,7 @@ export class WriteService {
     let state = cached ? cached.state : d.initial();
     for (const e of events) state = d.evolve(state, d.parse(e));
     const revision = events.at(-1)?.revision ?? cached?.revision;
-    if (revision !== undefined) {
-      this.loaded.delete(stream);
-      this.loaded.set(stream, { state, revision });
-      if (this.loaded.size > WriteService.LOADED_MAX) this.loaded.delete(this.loaded.keys().next().value!);
-    }
+    if (revision !== undefined) lruSet(this.loaded, stream, { state, revision }, WriteService.LOADED_MAX);
     return { state, revision };
   }
 

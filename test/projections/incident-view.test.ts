@@ -1,5 +1,7 @@
 import t from 'tap';
-import { buildIncidentView, getClaim, getIncident, incidentView } from '../../projections/incident-view.ts';
+import { incidentView } from '../../projections/incident-view.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
+import { buildIncidentView, getClaim } from '../../projections/incident-view/render.ts';
 import { exact, Log } from './helpers.ts';
 
 function live(log: Log) {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { tempDir } from '../http/harness.ts';
 import { runCli, sleep } from '../reliability/child-server.ts';

@@ -7,7 +7,7 @@ import {
   AnyObject, AsOfQuery, ClaimParams, CorrectClaimBody, IncidentParams, ProblemSchema, RankClaimBody, RecordClaimBody, RetractClaimBody,
   ReviseClaimBody, Written,
 } from '../schemas.ts';
-import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 
@@ -46,7 +46,7 @@ export function claimRoutes(s: AppServices): FastifyPluginAsyncZod {
       config: { role: 'reader' },
       schema: { tags: ['claims'], summary: 'One claim as in the view, with its own history', params: ClaimParams, querystring: AsOfQuery, response: { 200: AnyObject, ...errors } },
     }, async (req, reply) => {
-      const found = await s.reads.claim(req.params.id, req.params.claimId, asOfOf(req.query));
+      const found = await s.reads.claim(req.params.id, req.params.claimId, asOfFromQuery(req.query));
       if (found === 'no-incident') throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
       if (!found) throw new HttpProblem('claim-not-found', `no claim ${req.params.claimId} in incident ${req.params.id}`);
       return replyWithEtag(req, reply, readEtag(found.revision, req.query), found.claim);

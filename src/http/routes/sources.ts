@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugId, randomBase36 } from '../../domain/ids.ts';
 import type { AppServices } from '../services.ts';
 import { AmendSourceBody, AnyObject, ProblemSchema, RegisterSourceBody, SourceParams, SourcesQuery, AsOfCollectionQuery, Written } from '../schemas.ts';
-import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 
@@ -34,7 +34,7 @@ export function sourceRoutes(s: AppServices): FastifyPluginAsyncZod {
       config: { role: 'reader' },
       schema: { tags: ['sources'], summary: 'One source with its counts', params: SourceParams, querystring: AsOfCollectionQuery, response: { 200: AnyObject, 304: AnyObject.describe('Not modified'), ...errors } },
     }, async (req, reply) => {
-      const source = await s.reads.source(req.params.id, asOfOf(req.query));
+      const source = await s.reads.source(req.params.id, asOfFromQuery(req.query));
       if (!source) throw new HttpProblem('source-not-found', `no source ${req.params.id}`);
       return replyWithEtag(req, reply, readEtag(source.revision, req.query), source);
     });

@@ -3,11 +3,13 @@ import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
-  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type ImportedEvent, type NewEvent,
+  type AppendOptions, type AppendResult, type EventStore, type ImportedEvent, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
-import { RECORDED_AT, checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, isEventId, type CheckedAppend } from '../rules.ts';
+import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, type CheckedAppend } from '../rules.ts';
+import { importInTx, type ImportStatements } from './import.ts';
 import { migrate } from './migrations.ts';
+import { COLUMNS, isUniqueEventIdViolation, toStoredEvent, unavailable, type EventRow } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 
 export interface SqliteStoreOptions {
@@ -29,23 +31,9 @@ export interface SqliteSettings {
   busyTimeoutMs: number;
 }
 
-interface EventRow {
-  idx: number;
-  stream: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  recorded_at: string;
-  data: string;
-  metadata: string;
-  leaf_hash: Buffer;
-}
-
 /** One append, serialised and checked before any transaction starts. */
 type AppendRequest = CheckedAppend & { stream: string };
 
-const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
 /** Larger than any revision SQLite can hold: "from the end" for backwards reads. */
 const MAX_INT64 = 9223372036854775807n;
 const SUBSCRIPTION_BATCH = 500;
@@ -126,7 +114,8 @@ export class SqliteStore implements EventStore {
       }
     }));
     this.#appendTx = (requests) => tx.immediate(requests);
-    const importTx = db.transaction((events: ImportedEvent[]) => this.#importInTx(events));
+    const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
+    const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
   }
 
@@ -140,47 +129,6 @@ export class SqliteStore implements EventStore {
       throw unavailable(err);
     }
     this.#signal.notify();
-  }
-
-  #importInTx(events: ImportedEvent[]): void {
-    const last = this.#logHead.get();
-    let idx = last === undefined ? 0 : last.idx + 1;
-    let lastRecordedAt = last?.recorded_at;
-    const heads = new Map<string, number>();
-    for (const e of events) {
-      const where = `index ${e.index} (stream ${e.stream}, revision ${e.revision})`;
-      if (e.index !== BigInt(idx)) throw new Error(`import ${where}: the log continues at index ${idx}`);
-      let head = heads.get(e.stream);
-      if (head === undefined) {
-        const row = this.#streamHead.get(e.stream);
-        head = row === undefined ? -1 : row.revision;
-      }
-      if (e.revision !== BigInt(head + 1)) throw new Error(`import ${where}: the stream continues at revision ${head + 1}`);
-      if (!isEventId(e.eventId)) throw new Error(`import ${where}: event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-      if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new Error(`import ${where}: schemaVersion is not an integer ≥ 1`);
-      if (!RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt))) throw new Error(`import ${where}: recordedAt ${JSON.stringify(e.recordedAt)} is not YYYY-MM-DDTHH:mm:ss.sssZ`);
-      if (lastRecordedAt !== undefined && e.recordedAt < lastRecordedAt) throw new Error(`import ${where}: recordedAt ${e.recordedAt} is before the previous event's ${lastRecordedAt}`);
-      const dataText = JSON.stringify(e.data);
-      const metadataText = JSON.stringify(e.metadata);
-      if (dataText === undefined || metadataText === undefined) throw new Error(`import ${where}: data and metadata must be JSON`);
-      // Hashed as a reader will parse the row back, like append does.
-      const leafHash = eventLeafHash({
-        index: e.index, stream: e.stream, revision: e.revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-        recordedAt: e.recordedAt, data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
-      });
-      if (e.leafHash !== undefined && !e.leafHash.equals(leafHash)) {
-        throw new Error(`import ${where}: leaf hash ${e.leafHash.toString('base64')} differs from recomputed ${leafHash.toString('base64')}`);
-      }
-      try {
-        this.#insert.run(idx, e.stream, Number(e.revision), e.eventId, e.type, e.schemaVersion, e.recordedAt, dataText, metadataText, leafHash);
-      } catch (err) {
-        if (isUniqueEventIdViolation(err)) throw new Error(`import ${where}: event id ${e.eventId} is already stored`);
-        throw err;
-      }
-      heads.set(e.stream, head + 1);
-      lastRecordedAt = e.recordedAt;
-      idx += 1;
-    }
   }
 
   /**
@@ -377,33 +325,4 @@ export class SqliteStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     this.#db.close();
   }
-}
-
-function toStoredEvent(row: EventRow): StoredEvent {
-  const idx = BigInt(row.idx);
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    stream: row.stream,
-    revision: BigInt(row.revision),
-    recordedAt: row.recorded_at,
-    index: idx,
-    position: idx,
-    leafHash: row.leaf_hash,
-  };
-}
-
-function isUniqueEventIdViolation(err: unknown): boolean {
-  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('events.event_id');
-}
-
-/** Lock timeouts, a full disk and I/O errors are the store being unavailable, not a caller bug. */
-function unavailable(err: unknown): unknown {
-  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(err.code)) {
-    return new StoreUnavailable(err.message, { cause: err });
-  }
-  return err;
 }

@@ -7,11 +7,11 @@ import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
-import { allFolds } from './folds.ts';
-import { LiveModels } from './live-models.ts';
-import { keepSnapshots, loadSnapshot } from './snapshots.ts';
-import { Reads } from './reads.ts';
-import { WriteService } from './write-service.ts';
+import { allFolds } from '../app/folds.ts';
+import { LiveModels } from '../app/live-models.ts';
+import { keepSnapshots, loadSnapshot } from '../app/snapshots.ts';
+import { Reads } from '../app/reads.ts';
+import { WriteService } from '../app/write-service.ts';
 
 export interface Runtime extends AppServices {
   app: FastifyInstance;
