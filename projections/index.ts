@@ -28,7 +28,6 @@ export interface ReadModels {
   sources: SourcesState;
 }
 
-export type AnyProjection = Projection<ViewState> | Projection<HistoryState> | Projection<SourcesState>;
 
 export function initialReadModels(): ReadModels {
   return { 'incident-view': incidentView.initial(), 'provenance-history': provenanceHistory.initial(), sources: sources.initial() };

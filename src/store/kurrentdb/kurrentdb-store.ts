@@ -13,7 +13,7 @@
  * follower may not have the write yet when the leader has acknowledged it.
  */
 import { BACKWARDS, END, FORWARDS, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
-import type { AllStreamResolvedEvent, Filter, ReadPosition } from '@kurrent/kurrentdb-client';
+import type { Filter, ReadPosition } from '@kurrent/kurrentdb-client';
 import {
   StoreUnavailable,
   StreamNotFound,
@@ -30,6 +30,7 @@ import {
 } from '../port.ts';
 import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, checkStreamName } from '../rules.ts';
 import { LogIndex } from './log-index.ts';
+import { readRange, type RangeSource } from './read-range.ts';
 import { KurrentSubscription, type AllEvent, type SubscriptionSource } from './subscription.ts';
 import {
   isPalimpsestEvent,
@@ -46,8 +47,6 @@ import {
   type RecordedLike,
 } from './mapping.ts';
 
-/** Events per $all read page when paging through readAll. */
-const PAGE = 500;
 const PING_DEADLINE_MS = 2_000;
 
 export async function openKurrentStore(url: string): Promise<EventStore> {
@@ -297,50 +296,7 @@ class KurrentStore implements EventStore {
     const size = this.#index.size;
     if (from >= size || limit === 0) return [];
     const end = limit === undefined || from + BigInt(limit) > size ? size : from + BigInt(limit);
-    return this.#readRange(from, end);
-  }
-
-  /**
-   * Events [from, end) of the index map, read from $all. Starts at the event *before* `from` and
-   * skips by index, so it is right whether the server treats a read's start position as inclusive
-   * or not.
-   */
-  async #readRange(from: bigint, end: bigint): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
-    let next = from;
-    let cursor: ReadPosition = from === 0n ? START : (this.#index.at(from - 1n)?.position ?? START);
-    while (next < end) {
-      let read = 0;
-      const pageSize = Math.min(PAGE, Number(end - next)) + 1;
-      try {
-        const page: AsyncIterable<AllStreamResolvedEvent> = this.#client.readAll({
-          fromPosition: cursor,
-          filter: this.#filter,
-          maxCount: pageSize,
-          requiresLeader: true,
-        });
-        for await (const resolved of page) {
-          read += 1;
-          const raw = resolved.event;
-          if (raw === undefined) continue;
-          cursor = raw.position;
-          const e = this.#ours(raw);
-          if (e === undefined) continue;
-          const index = this.#index.indexOf(e.id.toLowerCase());
-          if (index === undefined || index >= end) return out;
-          if (index < next) continue;
-          if (index !== next) throw new Error(`$all read expected index ${next}, found ${index}`);
-          out.push(this.#stored(e, index));
-          next += 1n;
-          if (next >= end) return out;
-        }
-      } catch (err) {
-        throw toPortError(err, '$all');
-      }
-      // A short page is the end of $all; the map said there was more, so something is inconsistent.
-      if (read < pageSize) throw new Error(`$all ended at index ${next}, before the indexed end ${end}`);
-    }
-    return out;
+    return readRange(this.#rangeSource(), from, end);
   }
 
   async size(): Promise<bigint> {
@@ -361,6 +317,10 @@ class KurrentStore implements EventStore {
     return sub;
   }
 
+  #rangeSource(): RangeSource {
+    return { client: this.#client, filter: this.#filter, index: this.#index, ours: (e) => this.#ours(e), stored: (e, index) => this.#stored(e, index) };
+  }
+
   #subscriptionSource(): SubscriptionSource {
     return {
       catchUp: () => this.catchUp(),
@@ -370,7 +330,7 @@ class KurrentStore implements EventStore {
       ours: (e) => this.#ours(e),
       indexOf: (e) => this.#indexOf(e.id.toLowerCase(), e.streamId),
       stored: (e, index) => this.#stored(e, index),
-      readRange: (from, end) => this.#readRange(from, end),
+      readRange: (from, end) => readRange(this.#rangeSource(), from, end),
     };
   }
 
