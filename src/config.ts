@@ -7,8 +7,9 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PALIMPSEST_DATA_DIR: z.string().min(1).default('./data'),
-  PALIMPSEST_STORE: z.enum(['sqlite', 'kurrentdb']).default('sqlite'),
+  PALIMPSEST_STORE: z.enum(['sqlite', 'kurrentdb', 'postgres']).default('sqlite'),
   KURRENTDB_URL: z.string().min(1).default('kurrentdb://127.0.0.1:2113?tls=false'),
+  DATABASE_URL: z.string().min(1).optional(),
   PALIMPSEST_DEMO: Bool.default(true),
   PALIMPSEST_ADMIN_TOKEN: z.string().min(16, 'PALIMPSEST_ADMIN_TOKEN must be at least 16 characters').optional(),
   PALIMPSEST_PUBLIC_READ: Bool.default(true),
@@ -31,8 +32,10 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  store: 'sqlite' | 'kurrentdb';
+  store: 'sqlite' | 'kurrentdb' | 'postgres';
   kurrentdbUrl: string;
+  /** PostgreSQL; when absent, libpq's PG* variables (PGHOST, PGDATABASE, …) say where. */
+  databaseUrl?: string;
   demo: boolean;
   adminToken?: string;
   publicRead: boolean;
@@ -75,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     store: e.PALIMPSEST_STORE,
     kurrentdbUrl: e.KURRENTDB_URL,
+    ...(e.DATABASE_URL !== undefined ? { databaseUrl: e.DATABASE_URL } : {}),
     demo: e.PALIMPSEST_DEMO,
     ...(e.PALIMPSEST_ADMIN_TOKEN !== undefined ? { adminToken: e.PALIMPSEST_ADMIN_TOKEN } : {}),
     publicRead: e.PALIMPSEST_PUBLIC_READ,

@@ -51,8 +51,32 @@ export class KeyError extends Error {
 }
 
 /**
+ * Keys kept somewhere other than the file (PostgreSQL's table, so that every instance shares
+ * them): the ring authenticates against `keys()`, which answers from memory, while the source
+ * keeps it current and does its own writes.
+ */
+export interface KeySource {
+  keys(): readonly StoredKey[];
+}
+
+/** A new key with its token, checked against the keys that exist: the only time the token exists outside the caller. */
+export function newKey(
+  role: Role, name: string, id: string | undefined, existing: readonly StoredKey[], adminToken?: string,
+): { key: StoredKey; token: string } {
+  const keyId = id ?? `${slug(name)}-${randomBytes(3).toString('hex')}`;
+  if (!TOKEN.test(`pal_${keyId}_${'a'.repeat(43)}`)) throw new KeyError(`invalid key id: ${keyId}`);
+  if (keyId === 'admin' && adminToken !== undefined) throw new KeyError('the id admin belongs to PALIMPSEST_ADMIN_TOKEN');
+  if (existing.some((k) => k.id === keyId)) throw new KeyError(`a key with id ${keyId} exists`);
+  const secret = randomBytes(32).toString('base64url');
+  const salt = randomBytes(16).toString('base64url');
+  const key: StoredKey = { id: keyId, name, role, salt, hash: hashSecret(salt, secret), createdAt: new Date().toISOString() };
+  return { key, token: `pal_${keyId}_${secret}` };
+}
+
+/**
  * API keys in `<data dir>/keys.json` (mode 0600), holding only salted hashes. The file is re-read
  * when it changes, so keys created or revoked by `palimpsest keys` apply to a running server.
+ * With a KeySource the keys are the source's (the file is not used) and the ring only reads them.
  */
 export class KeyRing {
   private keys: StoredKey[] = [];
@@ -62,6 +86,7 @@ export class KeyRing {
   constructor(
     private readonly file: string,
     private readonly adminToken?: string,
+    private readonly source?: KeySource,
   ) {
     this.reload();
   }
@@ -71,6 +96,10 @@ export class KeyRing {
   }
 
   private reload(): void {
+    if (this.source !== undefined) {
+      this.keys = [...this.source.keys()];
+      return;
+    }
     let stat: fs.Stats;
     try {
       stat = fs.statSync(this.file);
@@ -85,6 +114,7 @@ export class KeyRing {
   }
 
   private maybeReload(): void {
+    if (this.source !== undefined) return this.reload();
     const now = Date.now();
     if (now - this.checkedAt < 1000) return;
     this.checkedAt = now;
@@ -92,6 +122,7 @@ export class KeyRing {
   }
 
   private save(): void {
+    if (this.source !== undefined) throw new KeyError('these keys live in the database: create and revoke them there (palimpsest keys)');
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify({ version: 1, keys: this.keys }, null, 2)}\n`, { mode: 0o600 });
@@ -112,15 +143,10 @@ export class KeyRing {
   /** Creates a key and returns its token: the only time the token exists outside the caller. */
   create(role: Role, name: string, id?: string): { id: string; token: string } {
     this.reload();
-    const keyId = id ?? `${slug(name)}-${randomBytes(3).toString('hex')}`;
-    if (!TOKEN.test(`pal_${keyId}_${'a'.repeat(43)}`)) throw new KeyError(`invalid key id: ${keyId}`);
-    if (keyId === 'admin' && this.adminToken !== undefined) throw new KeyError('the id admin belongs to PALIMPSEST_ADMIN_TOKEN');
-    if (this.keys.some((k) => k.id === keyId)) throw new KeyError(`a key with id ${keyId} exists`);
-    const secret = randomBytes(32).toString('base64url');
-    const salt = randomBytes(16).toString('base64url');
-    this.keys.push({ id: keyId, name, role, salt, hash: hashSecret(salt, secret), createdAt: new Date().toISOString() });
+    const { key, token } = newKey(role, name, id, this.keys, this.adminToken);
+    this.keys.push(key);
     this.save();
-    return { id: keyId, token: `pal_${keyId}_${secret}` };
+    return { id: key.id, token };
   }
 
   revoke(id: string): boolean {
@@ -174,6 +200,11 @@ function slug(s: string): string {
 export function ensureAdmin(ring: KeyRing, dataDir: string, adminTokenSet: boolean): string | undefined {
   if (adminTokenSet || !ring.isEmpty) return undefined;
   const { token } = ring.create('admin', 'first-start admin', 'admin');
+  return writeAdminToken(dataDir, token);
+}
+
+/** Writes the first admin token to `<data dir>/admin-token` (mode 0600); returns the file's path. */
+export function writeAdminToken(dataDir: string, token: string): string {
   const file = path.join(dataDir, 'admin-token');
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   fs.chmodSync(file, 0o600);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { ensureAdmin, KeyRing } from '../auth/keys.ts';
+import { openKeys } from '../auth/open-keys.ts';
 import type { Config } from '../config.ts';
 import { buildApp, type AppOptions } from '../http/app.ts';
 import type { AppServices } from '../http/services.ts';
@@ -30,10 +30,12 @@ export interface RuntimeOptions {
 /** Opens the store, catches the read models up with the log and builds the HTTP app on top. */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, synchronous: config.sqliteSynchronous }));
+  const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl, synchronous: config.sqliteSynchronous }));
+  let closeKeys = async (): Promise<void> => {};
   try {
-    const keys = new KeyRing(KeyRing.fileIn(config.dataDir), config.adminToken);
-    const adminTokenFile = ensureAdmin(keys, config.dataDir, config.adminToken !== undefined);
+    const opened = await openKeys(config);
+    closeKeys = opened.close;
+    const { ring: keys, adminTokenFile } = opened;
     const signingKey = loadOrCreateSigningKey(config.logKeyFile, config.logOrigin);
     const folds = allFolds();
     const restored = await loadSnapshot(config.dataDir, store, folds);
@@ -57,9 +59,11 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
         await live.stop();
         await snapshots.close();
         await store.close();
+        await closeKeys();
       },
     };
   } catch (err) {
+    await closeKeys();
     await store.close();
     throw err;
   }

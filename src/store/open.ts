@@ -5,9 +5,11 @@ import { SelfHealingSqliteStore } from './sqlite/self-healing.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 
 export interface StoreConfig {
-  kind: 'sqlite' | 'kurrentdb';
+  kind: 'sqlite' | 'kurrentdb' | 'postgres';
   dataDir: string;
   kurrentdbUrl?: string;
+  /** PostgreSQL; when absent, libpq's PG* variables say where. */
+  databaseUrl?: string;
   /** SQLite only: FULL (default) survives power loss; NORMAL only for tests and benchmarks. */
   synchronous?: 'FULL' | 'NORMAL';
 }
@@ -16,6 +18,10 @@ const DEFAULT_KURRENTDB_URL = 'kurrentdb://127.0.0.1:2113?tls=false';
 
 interface KurrentModule {
   openKurrentStore(url: string): Promise<EventStore>;
+}
+
+interface PostgresModule {
+  openPostgresStore(opts: { connectionString?: string }): Promise<EventStore>;
 }
 
 export async function openStore(cfg: StoreConfig): Promise<EventStore> {
@@ -31,6 +37,12 @@ export async function openStore(cfg: StoreConfig): Promise<EventStore> {
       const specifier = new URL('./kurrentdb/kurrentdb-store.ts', import.meta.url).href;
       const m = (await import(specifier)) as KurrentModule;
       return m.openKurrentStore(cfg.kurrentdbUrl ?? DEFAULT_KURRENTDB_URL);
+    }
+    case 'postgres': {
+      // Loaded only when chosen, like KurrentDB: a SQLite deployment never loads pg.
+      const specifier = new URL('./postgres/postgres-store.ts', import.meta.url).href;
+      const m = (await import(specifier)) as PostgresModule;
+      return m.openPostgresStore(cfg.databaseUrl !== undefined ? { connectionString: cfg.databaseUrl } : {});
     }
   }
 }

@@ -47,7 +47,7 @@ t.test('top level: only keys compose knows', async (t) => {
     t.ok(['name', 'services', 'networks', 'volumes', 'secrets', 'configs'].includes(key) || key.startsWith('x-'), `top-level key ${key}`);
   }
   t.notOk('version' in compose, 'no obsolete `version`');
-  t.same(Object.keys(services).sort(), ['api', 'kurrentdb', ...CLUSTER].sort(), 'the expected services, no more, no fewer');
+  t.same(Object.keys(services).sort(), ['api', 'kurrentdb', ...CLUSTER, 'postgres', 'api-pg-1', 'api-pg-2', 'pg-lb'].sort(), 'the expected services, no more, no fewer');
 });
 
 t.test('every service: an image or a build, environment of strings, pinned images', async (t) => {

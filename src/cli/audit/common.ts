@@ -11,7 +11,7 @@ export class Refused extends Error {
 }
 
 export async function withStore<T>(config: Config, run: (store: EventStore) => Promise<T>): Promise<T> {
-  const store = await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl });
+  const store = await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl });
   try {
     return await run(store);
   } finally {

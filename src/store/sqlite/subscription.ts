@@ -32,9 +32,9 @@ export class LiveSignal {
 
 export interface SubscriptionSource {
   from: bigint;
-  /** Events from index `from` on, in index order, at most one batch. Synchronous, so no append interleaves. */
-  readBatch(from: bigint): StoredEvent[];
-  size(): bigint;
+  /** Events from index `from` on, in index order, at most one batch. */
+  readBatch(from: bigint): StoredEvent[] | Promise<StoredEvent[]>;
+  size(): bigint | Promise<bigint>;
   signal: LiveSignal;
   pollMs: number;
   onClose(): void;
@@ -62,7 +62,7 @@ export function subscription(src: SubscriptionSource): Subscription {
     let caughtUp = false;
     try {
       while (!closed) {
-        const batch = src.readBatch(next);
+        const batch = await src.readBatch(next);
         if (batch.length > 0) {
           for (const event of batch) {
             if (event.index !== next) throw new Error(`subscription expected index ${next}, store returned ${event.index}`);
@@ -76,7 +76,7 @@ export function subscription(src: SubscriptionSource): Subscription {
           caughtUp = true;
           // The empty read proves the log ended just before `next`; size() only matters when the
           // subscription started beyond the end, and must not claim an event not yet delivered.
-          const head = src.size() - 1n;
+          const head = (await src.size()) - 1n;
           yield { kind: 'caughtUp', index: head < next - 1n ? head : next - 1n };
           continue;
         }
