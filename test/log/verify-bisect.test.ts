@@ -6,6 +6,7 @@ import { signCheckpoint } from '../../src/log/checkpoint.ts';
 import { signingKeyFromSeed } from '../../src/log/keys.ts';
 import { eventLeafHash } from '../../src/log/leaf.ts';
 import { MerkleLog } from '../../src/log/merkle.ts';
+import { checkTreeAgainstKept } from '../../src/log/tree-check.ts';
 import { firstBadLeaf, signedRoots } from '../../src/log/verify-bisect.ts';
 import { verifyEvents } from '../../src/log/verify.ts';
 import type { StoredEvent } from '../../src/store/port.ts';
@@ -109,4 +110,22 @@ t.test('a log that lost its last events names the first missing one', async (t) 
 t.test('an event after the last kept checkpoint is beyond what any signature covers', async (t) => {
   const { archive, log } = setup(t, [100]);
   t.same(await locate(rewrite(log, 200), archive), { kind: 'sound', checkedSize: 100 });
+});
+
+t.test('checkTreeAgainstKept: one root when sound, the named leaf when not, forged lines ignored', async (t) => {
+  const { dir, archive, log } = setup(t, [50, 120, 200]);
+  const { log: intact } = await verifyEvents(log);
+  t.same(checkTreeAgainstKept(intact, archive, key.verifierKey), { ok: true, checkedSize: 200 });
+  // A line appended by someone without the key, claiming a bigger tree, is skipped.
+  const other = signingKeyFromSeed(Buffer.alloc(32, 2), 'bisect.test/log');
+  const fake = signCheckpoint(other, N, Buffer.alloc(32, 3));
+  fs.appendFileSync(path.join(dir, 'checkpoints.ndjson'), `${JSON.stringify({ size: N, root: Buffer.alloc(32, 3).toString('base64'), note: fake })}\n`);
+  t.same(checkTreeAgainstKept(intact, archive, key.verifierKey), { ok: true, checkedSize: 200 });
+
+  const i = random(200);
+  const { log: recomputed } = await verifyEvents(rewrite(log, i));
+  const r = checkTreeAgainstKept(recomputed, archive, key.verifierKey);
+  t.match(r, { ok: false, found: { kind: 'bad-leaf', index: i } });
+  if (!r.ok) t.match(r.reason, new RegExp(`^leaf ${i} is not the one the signed checkpoints`));
+  t.match(checkTreeAgainstKept((await verifyEvents(log.slice(0, 150))).log, archive, key.verifierKey), { ok: false, found: { kind: 'missing-leaves', index: 150 } });
 });
