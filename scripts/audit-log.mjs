@@ -231,6 +231,8 @@ async function check(base, file, keyFile, { full = false } = {}) {
   const range = before.copy();
   const leaves = [];
   const counts = { 1: 0, 2: 0, redacted: 0 };
+  const recorded = new Map();
+  const erased = [];
   while (range.size < now.size) {
     const { items } = await get(base, `/events?from=${range.size}&limit=${Math.min(1000, now.size - range.size)}`);
     if (!Array.isArray(items) || items.length === 0) fail(`/events?from=${range.size} returned no events, the checkpoint has ${now.size}`);
@@ -246,8 +248,10 @@ async function check(base, file, keyFile, { full = false } = {}) {
         fail(`${where(item)}: leaf hash ${item.leafHash} served, ${leaf.hash.toString('base64')} recomputed from its fields`);
       }
       counts[leaf.version]++;
+      noteRedaction(recorded, item);
       if (leaf.redacted?.length) {
         counts.redacted++;
+        erased.push({ item, paths: leaf.redacted });
         console.log(`${where(item)}: redacted ${leaf.redacted.join(', ')}; leaf recomputed from the commitments: ok`);
       }
       range.append(leaf.hash);
@@ -261,6 +265,8 @@ async function check(base, file, keyFile, { full = false } = {}) {
   if (!range.root().equals(now.root)) await nameTheLeaf(base, key, before, leaves, now);
   console.log(`root of the ${now.size} leaves: the signed root, ok`);
 
+  await checkRecorded(base, erased, recorded, now.size);
+
   if (saved.size > now.size) fail(`consistency proof FAILED: the saved checkpoint has ${saved.size} leaves, the log ${now.size}`);
   if (saved.size > 0) {
     const cons = await get(base, `/log/proofs/consistency?from=${saved.size}&to=${now.size}`);
@@ -270,6 +276,37 @@ async function check(base, file, keyFile, { full = false } = {}) {
   }
   saveState(stateFile, range, now);
   console.log('ok');
+}
+
+/** A FieldsRedacted event names where an erasure happened: {target: {index, stream, revision, eventId}, paths, reason}. */
+function noteRedaction(recorded, item) {
+  if (item.type !== 'FieldsRedacted' || item.stream !== 'redactions') return;
+  const { target, paths } = item.data ?? {};
+  if (typeof target?.index !== 'number' || !Array.isArray(paths)) return;
+  const id = `${target.index} ${target.stream} ${target.revision} ${target.eventId}`;
+  const known = recorded.get(id) ?? new Set();
+  for (const p of paths) if (typeof p === 'string') known.add(p);
+  recorded.set(id, known);
+}
+
+/**
+ * An erasure changes no leaf, so the proofs cannot tell a recorded one from one done behind the
+ * log's back: every erased path must be named by a FieldsRedacted event. That event comes after its
+ * target, so it is among the events just checked, or appended since the checkpoint was fetched.
+ */
+async function checkRecorded(base, erased, recorded, from) {
+  const missing = () => erased.filter(({ item, paths }) => {
+    const known = recorded.get(`${item.index} ${item.stream} ${item.revision} ${item.eventId}`);
+    return paths.some((p) => !known?.has(p));
+  });
+  for (let next = from; missing().length > 0 && next !== null;) {
+    const page = await get(base, `/events?from=${next}&limit=1000`);
+    for (const item of page.items ?? []) noteRedaction(recorded, item);
+    next = typeof page.nextFrom === 'number' && page.nextFrom > next ? page.nextFrom : null;
+  }
+  const [first] = missing();
+  if (first) fail(`${where(first.item)}: ${first.paths.join(', ')} erased, but no FieldsRedacted event names them: an erasure the log does not record`);
+  if (erased.length > 0) console.log(`${erased.length} redacted events, each erasure recorded by a FieldsRedacted event: ok`);
 }
 
 /**

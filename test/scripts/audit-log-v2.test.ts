@@ -45,7 +45,8 @@ function v2Item(f: LeafInput, opening: Opening, leaf: Buffer): Item {
   return { ...f, leafVersion: 2, ...extra, position: String(f.index), leafHash: leaf.toString('base64') };
 }
 
-function buildLog(): { items: Item[]; tree: MerkleLog } {
+/** Twenty claims, the odd ones from 5 on redacted, then one FieldsRedacted event for each erasure (but `unrecorded`). */
+function buildLog(unrecorded?: number): { items: Item[]; tree: MerkleLog } {
   const items: Item[] = [];
   const tree = new MerkleLog();
   for (let i = 0; i < 20; i++) {
@@ -74,17 +75,31 @@ function buildLog(): { items: Item[]; tree: MerkleLog } {
     const r = redact(f.data, { seed }, paths);
     items.push(v2Item({ ...f, data: r.data }, r, leaf));
   }
+  const erasures = items.filter((it) => it.redacted !== undefined && it.index !== unrecorded);
+  erasures.forEach((target, k) => {
+    const index = items.length;
+    const f = leafInput({
+      index: BigInt(index), stream: 'redactions', revision: BigInt(k), eventId: `00000000-0000-4000-9000-${String(index).padStart(12, '0')}`, type: 'FieldsRedacted',
+      schemaVersion: 1, recordedAt: '2024-03-27T12:00:00.000Z', metadata: { actor: 'admin', correlationId: `req-r${k}` },
+      data: { target: { index: target.index, stream: target.stream, revision: target.revision, eventId: target.eventId }, paths: Object.keys(target.redacted as object), reason: 'court order' },
+    });
+    const seed = Buffer.alloc(32, 100 + k);
+    const leaf = leafHashV2(f, { seed });
+    tree.append(leaf);
+    items.push(v2Item(f, { seed }, leaf));
+  });
   if (tree.leafHash(7).toString('base64') !== 's95xoYwiBQFkJhmG/hQP0C/uWNo+pSH7WAKRWvsskqs=') throw new Error('the contract vector is not leaf 7');
   return { items, tree };
 }
 
-async function serve(t: { teardown(fn: () => unknown): void }, items: Item[], tree: MerkleLog): Promise<string> {
+/** The REST routes an auditor uses; `head` is the size of the current checkpoint (the log may have grown since). */
+async function serve(t: { teardown(fn: () => unknown): void }, items: Item[], tree: MerkleLog, head = tree.size): Promise<string> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const q = (k: string): number => Number(url.searchParams.get(k));
     const json = (o: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o));
     if (url.pathname === '/log/checkpoint') {
-      const size = url.searchParams.has('size') ? q('size') : tree.size;
+      const size = url.searchParams.has('size') ? q('size') : head;
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end(signCheckpoint(key, size, tree.root(size)));
     }
     if (url.pathname === '/events') {
@@ -116,9 +131,23 @@ t.test('the script recomputes v1, v2 and redacted v2 leaves, and reports the red
   t.equal(ok.code, 0, ok.stderr);
   t.match(ok.stdout, /event 7 \(incident-besham-2024 @2\): redacted \/citation\/quote, \/note; leaf recomputed from the commitments: ok/);
   t.match(ok.stdout, /event 5 \(incident-v2-2 @1\): redacted \/citation\/quote, \/tags\/1/);
-  t.match(ok.stdout, /leaves 0–19: 20 recomputed from their events \(4 v1, 16 v2, 8 of them redacted\)/);
-  t.match(ok.stdout, /consistency 5 → 20: ok/);
+  t.match(ok.stdout, /leaves 0–27: 28 recomputed from their events \(4 v1, 24 v2, 8 of them redacted\)/);
+  t.match(ok.stdout, /8 redacted events, each erasure recorded by a FieldsRedacted event: ok/);
+  t.match(ok.stdout, /consistency 5 → 28: ok/);
   t.notMatch(JSON.stringify(items[7]), /Testimony|witness@/, 'the served item holds no erased value');
+
+  // The FieldsRedacted events appended after the checkpoint the auditor fetched are found too.
+  fs.rmSync(`${saved}.state`);
+  const grown = await audit('check', await serve(t, items, tree, 22), saved, keyFile);
+  t.equal(grown.code, 0, grown.stderr);
+  t.match(grown.stdout, /leaves 0–21: 22 recomputed[^]*8 redacted events, each erasure recorded/);
+
+  // An erasure that no FieldsRedacted event records: the proofs hold, the audit trail does not.
+  const unrecorded = buildLog(9);
+  fs.rmSync(`${saved}.state`);
+  const r = await audit('check', await serve(t, unrecorded.items, unrecorded.tree), saved, keyFile);
+  t.equal(r.code, 1);
+  t.match(r.stderr, /event 9 \(incident-v2-0 @3\): \/citation\/quote, \/tags\/1 erased, but no FieldsRedacted event names them/);
 });
 
 t.test('a forged opening or an edited string in a v2 item is caught and named', async (t) => {
