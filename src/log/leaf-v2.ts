@@ -171,3 +171,36 @@ export function redact(data: unknown, opening: Opening, paths: readonly string[]
 export function redactedPaths(opening: Opening): string[] {
   return 'seed' in opening ? [] : Object.keys(opening.redacted).sort();
 }
+
+// ---- the served form (/events items and export lines) -------------------------------------------
+
+export type ServedOpening = { leafVersion: typeof LEAF_VERSION_2; seed: string } | ({ leafVersion: typeof LEAF_VERSION_2 } & RedactedOpening);
+
+/** The fields a v2 event adds to its /events item, beside the leaf-input fields. */
+export function servedOpening(opening: Opening): ServedOpening {
+  if ('seed' in opening) return { leafVersion: LEAF_VERSION_2, seed: b64(opening.seed) };
+  return { leafVersion: LEAF_VERSION_2, salts: { ...opening.salts }, redacted: { ...opening.redacted } };
+}
+
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+
+/**
+ * The opening an /events item or export line carries: undefined for a v1 item (no `leafVersion`, or
+ * 1). Throws LeafV2Error when the item is v2 but its opening is malformed; `committedData` checks
+ * the opening against the data.
+ */
+export function openingOfItem(item: Record<string, unknown>): Opening | undefined {
+  const { leafVersion, seed, salts, redacted } = item;
+  if (leafVersion === undefined || leafVersion === 1) {
+    if (seed !== undefined || salts !== undefined || redacted !== undefined) throw new LeafV2Error('malformed-opening', 'a v1 item carries no seed, salts or redacted');
+    return undefined;
+  }
+  if (leafVersion !== LEAF_VERSION_2) throw new LeafV2Error('malformed-opening', `unknown leafVersion ${JSON.stringify(leafVersion)}`);
+  if (seed !== undefined) {
+    if (salts !== undefined || redacted !== undefined) throw new LeafV2Error('malformed-opening', 'an item has either a seed or salts and redacted, not both');
+    return { seed: decode32(seed, 'seed') };
+  }
+  if (!isStringRecord(salts) || !isStringRecord(redacted)) throw new LeafV2Error('malformed-opening', 'a v2 item needs a seed, or salts and redacted');
+  return { salts, redacted };
+}

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { eventLeafHash, type LeafInput } from '../../src/log/leaf.ts';
 import {
-  commitmentOf, committedData, leafHashV2, LeafV2Error, newSeed, parsePointer, pointerOf, redact, redactedPaths, saltOf, stringsOf,
+  commitmentOf, committedData, leafHashV2, LeafV2Error, newSeed, openingOfItem, parsePointer, pointerOf, redact, redactedPaths, saltOf, servedOpening, stringsOf,
 } from '../../src/log/leaf-v2.ts';
 import { redactionPathProblems } from '../../src/log/redactable-paths.ts';
 
@@ -186,4 +186,22 @@ t.test('which paths may be redacted, by event type and field', async (t) => {
   t.match(only('SourceRegistered', { sourceId: 'x-1', name: 'A blogger', kind: 'other', url: 'https://example.org' }, ['/kind']), [/enumeration/]);
   t.same(only('SourceRegistered', { sourceId: 'x-1', name: 'A blogger', kind: 'other', url: 'https://example.org' }, ['/name', '/url']), []);
   t.match(only('ClaimRecorded', { ...claim, citation: { title: 'T', publishedAt: '2024-01-01' } }, ['/citation/publishedAt']), [/time/]);
+});
+
+t.test('the served form of an opening round-trips, and a malformed one is refused', async (t) => {
+  const whole = servedOpening({ seed: seed42 }) as { leafVersion: 2; seed: string };
+  t.same(whole, { leafVersion: 2, seed: seed42.toString('base64') });
+  t.same(openingOfItem({ ...witness, ...whole }), { seed: seed42 });
+  const r = redact(witness.data, { seed: seed42 }, ['/note']);
+  const item = { ...witness, data: r.data, ...servedOpening(r) };
+  const opening = openingOfItem(item);
+  t.ok(opening && b64(leafHashV2({ ...witness, data: r.data }, opening)) === 's95xoYwiBQFkJhmG/hQP0C/uWNo+pSH7WAKRWvsskqs=');
+  t.equal(openingOfItem({ ...witness }), undefined, 'v1');
+  t.equal(openingOfItem({ ...witness, leafVersion: 1 }), undefined, 'v1, said so');
+  for (const bad of [
+    { leafVersion: 3 }, { leafVersion: 2 }, { leafVersion: 2, seed: 'AAAA' }, { leafVersion: 2, seed: whole.seed, salts: {} },
+    { leafVersion: 2, salts: { '/x': 1 }, redacted: {} }, { seed: whole.seed },
+  ]) {
+    t.throws(() => openingOfItem({ ...witness, ...bad }), { code: 'malformed-opening' }, JSON.stringify(bad));
+  }
 });
