@@ -79,9 +79,8 @@ function mapLeaves(v: unknown, tokens: (string | number)[], leaf: (p: string, s:
   }
   if (Array.isArray(v)) return v.map((x, i) => mapLeaves(x, [...tokens, i], leaf));
   if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = mapLeaves(x, [...tokens, k], leaf);
-    return out;
+    // fromEntries defines own properties, so a key "__proto__" stays a key instead of a prototype.
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapLeaves(x, [...tokens, k], leaf)]));
   }
   throw new LeafV2Error('not-json', `${pointerOf(tokens) || '/'}: not a JSON value`);
 }

@@ -205,3 +205,12 @@ t.test('the served form of an opening round-trips, and a malformed one is refuse
     t.throws(() => openingOfItem({ ...witness, ...bad }), { code: 'malformed-opening' }, JSON.stringify(bad));
   }
 });
+
+t.test('a key named __proto__ is committed like any other', async (t) => {
+  const data = JSON.parse('{"__proto__": {"x": "secret"}, "y": "z"}') as unknown;
+  t.same(stringsOf(data).map((s) => s.pointer), ['/__proto__/x', '/y']);
+  const committed = committedData(data, { seed: seed42 }) as Record<string, unknown>;
+  t.ok(Object.hasOwn(committed, '__proto__'), 'kept as an own key');
+  const r = redact(data, { seed: seed42 }, ['/__proto__/x']);
+  t.equal(b64(leafHashV2({ ...vector, data: r.data }, r)), b64(leafHashV2({ ...vector, data }, { seed: seed42 })));
+});
