@@ -5,6 +5,7 @@ import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
 import { jsonContentType, wellFormedUnicode } from './plugins/body-checks.ts';
 import { apiDocs } from './plugins/docs.ts';
+import { integrityGate } from './plugins/integrity-gate.ts';
 import { overload, rateLimits } from './plugins/load-limits.ts';
 import { closeConnectionsOnShutdown, correlationHeader } from './plugins/request-headers.ts';
 import { crossOrigin, securityHeaders } from './plugins/security-headers.ts';
@@ -43,6 +44,7 @@ const PARTS: readonly AppPart[] = [
   crossOrigin,
   overload,
   rateLimits,
+  integrityGate,
   authentication,
   apiDocs,
   resources,

@@ -75,6 +75,18 @@ export const LogEventsQuery = z.strictObject({
 });
 
 export const CheckpointQuery = z.strictObject({ size: Index.optional() });
+export const KeptCheckpointsQuery = z.strictObject({
+  from: Index.default(0).describe('The smallest tree size to list'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const KeptCheckpoints = z.object({
+  items: z.array(z.object({
+    size: z.number().int(),
+    root: z.string().describe('base64'),
+    note: z.string().describe('The signed note exactly as GET /log/checkpoint served it'),
+  })),
+  nextFrom: z.number().int().nullable().describe('The `from` of the next page, null at the end'),
+}).describe('Every checkpoint this server signed, by size');
 export const InclusionQuery = z.strictObject({ index: Index, treeSize: Index });
 export const ConsistencyQuery = z.strictObject({ from: Index, to: Index });
 

@@ -2,11 +2,18 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
 
+const LeafRef = z.object({ index: z.number().int(), stream: z.string(), revision: z.number().int() });
+
 const Health = z.object({
-  status: z.enum(['ok', 'degraded', 'down']),
+  status: z.enum(['ok', 'degraded', 'down', 'verifying', 'tampered'])
+    .describe('verifying: events a snapshot spared are still being checked in the background; tampered: the store failed its self-check and no data is served'),
   store: z.object({ kind: z.string(), reachable: z.boolean() }),
   index: z.number().int().nullable().describe('Size of the global log (the next index), null when the store is unreachable'),
   projections: z.object({ index: z.number().int(), lag: z.number().int().nullable() }),
+  firstBadLeaf: LeafRef.optional().describe('When tampered: the first leaf whose event or stored leaf hash is not the one signed'),
+  readModel: z.string().optional().describe("When tampered by a snapshot: the read model whose state is not the log's"),
+  items: z.array(z.string()).optional().describe('When tampered by a snapshot: the incidents or sources that differ'),
+  reason: z.string().optional().describe('When tampered: what does not match, in one sentence'),
 });
 
 /** A projection this far behind the log is reported as degraded. */
@@ -22,7 +29,19 @@ export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
       if (reachable) size = await s.store.size().catch(() => undefined);
       const lag = size === undefined ? undefined : size - s.live.next;
       const down = !reachable || size === undefined || s.live.failed !== undefined;
-      const status = down ? 'down' : !s.live.caughtUp || (lag ?? 0n) > DEGRADED_LAG ? 'degraded' : 'ok';
+      const check = s.integrity.status;
+      if (check.status === 'tampered') {
+        const { status, ...fault } = check;
+        return reply.code(503).send({
+          status,
+          store: { kind: s.store.kind, reachable },
+          index: size === undefined ? null : Number(size),
+          projections: { index: Number(s.live.next), lag: lag === undefined ? null : Number(lag) },
+          ...fault,
+        });
+      }
+      const health = !s.live.caughtUp || (lag ?? 0n) > DEGRADED_LAG ? 'degraded' : check.status;
+      const status = down ? 'down' : health;
       return reply.code(down ? 503 : 200).send({
         status,
         store: { kind: s.store.kind, reachable },
