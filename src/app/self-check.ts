@@ -52,7 +52,7 @@ export async function checkStoredTree(store: EventStore, archive: CheckpointArch
   const index = check.found.kind === 'bad-range' ? check.found.from : check.found.index;
   const leaf = await leafAt(store, index);
   integrity.tamper({
-    reason: `the stored leaf hashes do not give the roots this server signed: ${describe(check.found)}`,
+    reason: `${leaf !== undefined ? `${describeLeaf(leaf)}: ` : ''}the stored leaf hashes do not give the roots this server signed: ${describe(check.found)}`,
     ...(leaf !== undefined ? { firstBadLeaf: leaf } : {}),
   });
   return tree;
