@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A standalone auditor's check of a Palimpsest log, written from the documented algorithms only
-// (docs/log-format.md: C2SP signed notes, RFC 9162 §2.1, RFC 8785, leaf formats v1 and v2): it
+// (docs/log.md: C2SP signed notes, RFC 9162 §2.1, RFC 8785, leaf formats v1 and v2): it
 // imports nothing from the project, so an auditor can read it in one sitting, or redo it in any language.
 //
 //   node scripts/audit-log.mjs save    <base-url> <checkpoint-file>

@@ -20,6 +20,8 @@ export interface Runtime extends AppServices {
   app: FastifyInstance;
   /** Set when this start created the first admin token file. */
   adminTokenFile?: string;
+  /** Settles when the background checks of the store end (at once without a snapshot); see Integrity for their outcome. */
+  selfCheck: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     return {
       ...services,
       app,
+      selfCheck: background,
       ...(adminTokenFile !== undefined ? { adminTokenFile } : {}),
       async close() {
         closing = true;

@@ -1,5 +1,5 @@
 /**
- * Every checkpoint the server signs, kept outside the event tables (docs/log-format.md, "Kept
+ * Every checkpoint the server signs, kept outside the event tables (docs/log.md, "Kept
  * checkpoints"): `checkpoints.ndjson`, one `{size, root, note}` a line, and `checkpoint-leaves.bin`,
  * the leaf hashes the kept checkpoints cover, 32 bytes each in index order. The copy of the leaves is
  * what lets `verify` name the first bad leaf when both an event and its stored leaf hash were

@@ -1,5 +1,5 @@
 /**
- * Leaf format v2 (docs/log-format.md, "Leaf format v2 and redaction"): the leaf commits to a salted
+ * Leaf format v2 (docs/log.md, "Leaf format v2 and redaction"): the leaf commits to a salted
  * SHA-256 commitment of every string in `data` instead of the string itself, so a string can later be
  * erased from the store while the leaf hash, and every proof built on it, stays the same.
  * Pure: no I/O. Base64 is RFC 4648 §4 with padding, as everywhere in the log.

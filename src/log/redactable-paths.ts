@@ -1,5 +1,5 @@
 /**
- * Which strings of a stored event may be erased (docs/log-format.md, "Leaf format v2 and redaction"):
+ * Which strings of a stored event may be erased (docs/log.md, "Leaf format v2 and redaction"):
  * free text only. Ids, the predicate, qualifiers, enumeration values (country codes included: a code
  * from a fixed list that read models filter on) and times stay, because the domain's rules, the read
  * models' keys and the as-of answers depend on them. Decided from the event type's own data schema,

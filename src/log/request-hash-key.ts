@@ -1,5 +1,5 @@
 /**
- * The server secret that keys the idempotency request hash kept in event metadata (docs/log-format.md,
+ * The server secret that keys the idempotency request hash kept in event metadata (docs/log.md,
  * "Leaf format v2 and redaction"). A plain hash of a request body is public in every event's metadata
  * and would confirm a guess of an erased value; an HMAC under this key confirms nothing to anyone
  * without it. Kept beside the log's signing key, created at first start with mode 0600.

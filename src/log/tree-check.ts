@@ -1,5 +1,5 @@
 /**
- * A tree held against the kept checkpoints (docs/log-format.md, "Finding the first bad leaf"): what
+ * A tree held against the kept checkpoints (docs/log.md, "Finding the first bad leaf"): what
  * the server does at start with the tree of the stored leaf hashes, and `verify` with the tree of the
  * recomputed ones. The common case costs one root: the newest kept checkpoint whose signature holds
  * commits to every leaf below its size. Only on a mismatch are all kept checkpoints and the kept copy

@@ -1,5 +1,5 @@
 /**
- * Naming the first bad leaf when the stored leaf hashes cannot be trusted (docs/log-format.md,
+ * Naming the first bad leaf when the stored leaf hashes cannot be trusted (docs/log.md,
  * "Finding the first bad leaf"). An attacker who rewrites an event and its stored leaf hash leaves a
  * store that agrees with itself; only the signed roots of the kept checkpoints still commit to the
  * original leaves. The earliest kept checkpoint whose root the recomputed leaves no longer give bounds

@@ -7,7 +7,7 @@ import { redactionPathProblems } from '../../src/log/redactable-paths.ts';
 
 const b64 = (b: Buffer): string => b.toString('base64');
 
-// The contract's v2 test vector (docs/log-format.md).
+// The contract's v2 test vector (docs/log.md).
 const witness: LeafInput = {
   index: 7,
   stream: 'incident-besham-2024',
@@ -58,7 +58,7 @@ t.test('the v1 vector is unchanged', async (t) => {
   t.equal(b64(eventLeafHash(e)), 'jFmD9FQikig7SSCK5XneZpj/qfVJqu25aTkq+7KrcqA=');
 });
 
-// Our own golden vector, also written into docs/log-format.md: strings in arrays, '~' and '/' in
+// Our own golden vector, also written into docs/log.md: strings in arrays, '~' and '/' in
 // keys, an empty string, and a null that is not a redaction. Its data is shaped to exercise the
 // rules, not a valid domain event: the leaf format is defined over any JSON data.
 const vector: LeafInput = {

@@ -54,7 +54,7 @@ async function seededDir(t: Test): Promise<string> {
   t.equal(seed.code, 0, `seed exits 0 (${seed.stderr})`);
   const s = track(t, await startServer(envOf(dir)));
   const cp = await fetch(`${s.url}/log/checkpoint`);
-  t.equal(cp.status, 200);
+  t.equal(cp.status, 200, `a checkpoint is signed and kept (${cp.status === 200 ? '' : await cp.text()})`);
   await s.kill('SIGTERM');
   t.ok(fs.existsSync(snapshotPath(dir)), 'a snapshot was written');
   return dir;
