@@ -55,6 +55,12 @@ async function seededDir(t: Test): Promise<string> {
   const s = track(t, await startServer(envOf(dir)));
   const cp = await fetch(`${s.url}/log/checkpoint`);
   t.equal(cp.status, 200, `a checkpoint is signed and kept (${cp.status === 200 ? '' : await cp.text()})`);
+  const note = await cp.text();
+  const kept = (await (await fetch(`${s.url}/log/checkpoints?from=0`)).json()) as { items: { size: number; note: string }[]; nextFrom: number | null };
+  t.same(kept.items.map((c) => c.note), [note], 'GET /log/checkpoints serves the kept history');
+  t.equal(kept.nextFrom, null);
+  const bad = await fetch(`${s.url}/log/checkpoints?from=-1`);
+  t.equal(bad.status, 400, 'a bad from is a 400');
   await s.kill('SIGTERM');
   t.ok(fs.existsSync(snapshotPath(dir)), 'a snapshot was written');
   return dir;
