@@ -1,10 +1,17 @@
 import type { StoredEvent } from '../store/port.ts';
-import { eventLeafHash, leafInput } from './leaf.ts';
+import { eventLeafHash, leafInput, type LeafInput } from './leaf.ts';
 
 /**
  * An /events item: the leaf-input fields, plus the store position and the leaf hash. Shared by the
  * HTTP log routes and `palimpsest export`, so an export line is exactly what /events serves.
  */
-export function eventItem(e: StoredEvent): Record<string, unknown> {
-  return { ...leafInput(e), position: String(e.position), leafHash: (e.leafHash ?? eventLeafHash(e)).toString('base64') };
+export interface EventItem extends LeafInput {
+  /** Event data is always a JSON object. */
+  data: Record<string, unknown>;
+  position: string;
+  leafHash: string;
+}
+
+export function eventItem(e: StoredEvent): EventItem {
+  return { ...leafInput(e), data: e.data as Record<string, unknown>, position: String(e.position), leafHash: (e.leafHash ?? eventLeafHash(e)).toString('base64') };
 }

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
+import * as ex from '../schemas/examples.ts';
+import { ProblemSchema, problems } from '../schemas/common.ts';
 
 const LeafRef = z.object({ index: z.number().int(), stream: z.string(), revision: z.number().int() });
 
@@ -14,7 +16,7 @@ const Health = z.object({
   readModel: z.string().optional().describe("When tampered by a snapshot: the read model whose state is not the log's"),
   items: z.array(z.string()).optional().describe('When tampered by a snapshot: the incidents or sources that differ'),
   reason: z.string().optional().describe('When tampered: what does not match, in one sentence'),
-});
+}).meta({ id: 'Health', examples: [ex.health] });
 
 /** A projection this far behind the log is reported as degraded. */
 const DEGRADED_LAG = 1000n;
@@ -22,7 +24,10 @@ const DEGRADED_LAG = 1000n;
 export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/health', {
-      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: Health } },
+      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: {
+        description: 'Down (the store is unreachable or a projection failed), tampered (the store failed its self-check: firstBadLeaf, or readModel and items), or overloaded (problem+json, with Retry-After)',
+        content: { 'application/json': { schema: Health }, 'application/problem+json': { schema: ProblemSchema } },
+      }, ...problems([401]) } },
     }, async (_req, reply) => {
       let size: bigint | undefined;
       const reachable = await s.store.ping().catch(() => false);

@@ -6,11 +6,13 @@ import type { MerkleLog } from '../../log/merkle.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
 import { ArchiveError } from '../../log/checkpoint-archive.ts';
 import type { AppServices } from '../services.ts';
-import { AnyObject, CheckpointQuery, KeptCheckpoints, KeptCheckpointsQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { CheckpointQuery, ConsistencyQuery, InclusionQuery, KeptCheckpointsQuery, LogEventsQuery } from '../schemas.ts';
+import { problems, READ_ERRORS } from '../schemas/common.ts';
+import { ConsistencyProof, EventItem, EventsPage, InclusionProof, KeptCheckpoints, text } from '../schemas/log.ts';
+import * as ex from '../schemas/examples.ts';
 import { readLog } from '../../store/read-log.ts';
 import { HttpProblem } from '../problems.ts';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
 
 export { eventItem };
 
@@ -42,7 +44,13 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
         tags: ['log'],
         summary: 'The global log in order; Accept: application/x-ndjson streams every item from `from` on',
         querystring: LogEventsQuery,
-        response: { 200: AnyObject, ...errors },
+        response: {
+          200: {
+            description: 'A page of events; with Accept: application/x-ndjson every event from `from` on, one JSON object a line',
+            content: { 'application/json': { schema: EventsPage }, 'application/x-ndjson': { schema: EventItem } },
+          },
+          ...READ_ERRORS,
+        },
       },
     }, async (req, reply) => {
       const accept = req.headers.accept ?? '';
@@ -58,7 +66,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/checkpoint', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'Signed C2SP checkpoint of the log, or of its first `size` leaves', querystring: CheckpointQuery, response: { 200: z.string(), ...errors } },
+      schema: { tags: ['log'], summary: 'Signed C2SP checkpoint of the log, or of its first `size` leaves', querystring: CheckpointQuery, response: { 200: text('text/plain', 'A C2SP signed note: origin, size, base64 root, blank line, signature line', ex.checkpoint), ...READ_ERRORS } },
     }, async (req, reply) => {
       const t = tree();
       const size = req.query.size ?? t.size;
@@ -74,7 +82,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
         tags: ['log'],
         summary: 'Every checkpoint this server signed, kept outside the event tables, from tree size `from` on',
         querystring: KeptCheckpointsQuery,
-        response: { 200: KeptCheckpoints, ...errors },
+        response: { 200: KeptCheckpoints, ...READ_ERRORS },
       },
     }, async (req) => {
       const kept = s.archive.readFrom(req.query.from);
@@ -88,12 +96,12 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/public-key', {
       config: { role: 'auditor', servedWhenTampered: true },
-      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: z.string(), ...errors } },
+      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: text('text/plain', '<origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line', ex.publicKey), ...problems([401, 403, 429, 503]) } },
     }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${s.signingKey.verifierKey}\n`));
 
     app.get('/log/proofs/inclusion', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'RFC 9162 inclusion proof (audit path)', querystring: InclusionQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['log'], summary: 'RFC 9162 inclusion proof (audit path)', querystring: InclusionQuery, response: { 200: InclusionProof, ...READ_ERRORS } },
     }, async (req) => {
       const t = tree();
       const { index, treeSize } = req.query;
@@ -104,7 +112,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/proofs/consistency', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'RFC 9162 consistency proof between two tree sizes', querystring: ConsistencyQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['log'], summary: 'RFC 9162 consistency proof between two tree sizes', querystring: ConsistencyQuery, response: { 200: ConsistencyProof, ...READ_ERRORS } },
     }, async (req) => {
       const t = tree();
       const { from, to } = req.query;
