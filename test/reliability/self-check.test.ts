@@ -140,6 +140,7 @@ t.test('data edited on a stopped server: it refuses to serve and names the leaf'
       if (!withSnapshot) fs.rmSync(snapshotPath(dir));
       const row = editValue(dir);
       await refusesToServe(t, dir, row);
+      if (!withSnapshot) t.notOk(fs.existsSync(snapshotPath(dir)), 'a tampered run writes no snapshot (one would outlive a restored store)');
     });
   }
 });
@@ -185,6 +186,12 @@ t.test('a resealed forged snapshot is caught, named and discarded', async (t) =>
   const body = bytes.subarray(0, bytes.length - 32);
   createHash('sha256').update(body).digest().copy(bytes, bytes.length - 32);
   fs.writeFileSync(file, bytes);
+
+  const rebuilt = await runCli(['rebuild'], envOf(dir));
+  t.equal(rebuilt.code, 1, 'rebuild exits 1');
+  t.match(rebuilt.stdout, /incident-view .* DIFFERENT/, 'rebuild names the read model');
+  t.match(rebuilt.stdout, `differs in: incident-view (${target.incidentId}`, 'and the incident');
+  t.match(rebuilt.stdout, /what to do: .*remove .*read-models\.snap/, 'and says what to do');
 
   const s = track(t, await startServer(envOf(dir)));
   const h = await settled(s);
