@@ -46,7 +46,8 @@ export function contractChecker(doc: unknown): ContractChecker {
 
   return {
     check(method, url, res) {
-      const bare = url.split('?')[0] ?? url;
+      // The path as the server routes it: dot segments resolved (`/incidents/..` is `/`, not an incident id).
+      const bare = new URL(url, 'http://127.0.0.1').pathname;
       const op = ops.find((o) => o.method === method.toUpperCase() && o.pattern.test(bare));
       if (op === undefined) return undefined;
       const lower = op.method.toLowerCase();
