@@ -274,4 +274,9 @@ export const sources: Projection<SourcesState> = {
     }
     return canonicalize(out) ?? '';
   },
+  items(state: SourcesState): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, rec] of state.sources) out.set(id, canonicalize(viewOf(state, rec)) ?? '');
+    return out;
+  },
 };

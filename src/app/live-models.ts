@@ -16,6 +16,7 @@ export class LiveModels {
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private failure: Error | undefined;
+  private halted = false;
   /** Index of the next event to apply (= number of events applied). */
   next = 0n;
   caughtUp = false;
@@ -26,6 +27,8 @@ export class LiveModels {
     private readonly store: EventStore,
     private readonly folds: readonly Projection[],
     initial?: { next: bigint; states: Map<string, unknown> },
+    /** Checks each event before it is applied; at the first refused one the models stop applying (see self-check.ts). */
+    private readonly check: (e: StoredEvent) => boolean = () => true,
   ) {
     for (const f of folds) this.states.set(f.name, initial?.states.get(f.name) ?? f.initial());
     if (initial) this.next = initial.next;
@@ -67,7 +70,11 @@ export class LiveModels {
 
   /** Applies one event to every fold; events are applied exactly once, in index order. */
   private apply(e: StoredEvent): void {
-    if (e.index < this.next) return; // a resumed subscription may repeat what was applied
+    if (e.index < this.next || this.halted) return; // a resumed subscription may repeat what was applied
+    if (!this.check(e)) {
+      this.halted = true;
+      return;
+    }
     if (e.index !== this.next) throw new Error(`read models expected index ${this.next}, got ${e.index}`);
     for (const f of this.folds) this.states.set(f.name, f.apply(this.states.get(f.name), e));
     this.next = e.index + 1n;

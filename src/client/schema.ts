@@ -45,7 +45,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Down (the store is unreachable or a projection failed), or overloaded (problem+json, with Retry-After) */
+                /** @description Down (the store is unreachable or a projection failed), tampered (the store failed its self-check: firstBadLeaf, or readModel and items), or overloaded (problem+json, with Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2738,6 +2738,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every checkpoint this server signed, kept outside the event tables, from tree size `from` on
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The smallest tree size to list */
+                    from?: number;
+                    limit?: number;
+                };
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeptCheckpoints"];
+                    };
+                };
+                /** @description Bad input (validation: see `errors`) */
+                400: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this */
+                403: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/log/public-key": {
         parameters: {
             query?: never;
@@ -3897,6 +4004,30 @@ export interface components {
             /** @description Empty when from = to */
             hashes: string[];
         };
+        /**
+         * @description Every checkpoint this server signed, by size
+         * @example {
+         *       "items": [
+         *         {
+         *           "size": 62,
+         *           "root": "nUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=",
+         *           "note": "palimpsest.local/log\n62\nnUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=\n\n— palimpsest.local/log +I3QWxPLykr+EfAQJ048V8EG8DNdaFBtK5pplL054fJdNA51M7zgcYHdZggpVbwBTCHu8t4V8wvSGzi/xeS3pQk/BwA=\n"
+         *         }
+         *       ],
+         *       "nextFrom": null
+         *     }
+         */
+        KeptCheckpointsInput: {
+            items: {
+                size: number;
+                /** @description base64 (RFC 4648 §4, padded) */
+                root: string;
+                /** @description The signed note exactly as GET /log/checkpoint served it */
+                note: string;
+            }[];
+            /** @description The `from` of the next page, null at the end */
+            nextFrom: number | null;
+        };
         ChangeItemInput: {
             index: number;
             type: string;
@@ -4714,8 +4845,11 @@ export interface components {
          *     }
          */
         HealthInput: {
-            /** @enum {string} */
-            status: "ok" | "degraded" | "down";
+            /**
+             * @description verifying: events a snapshot spared are still being checked in the background; tampered: the store failed its self-check and no data is served
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down" | "verifying" | "tampered";
             store: {
                 kind: string;
                 reachable: boolean;
@@ -4726,6 +4860,18 @@ export interface components {
                 index: number;
                 lag: number | null;
             };
+            /** @description When tampered: the first leaf whose event or stored leaf hash is not the one signed */
+            firstBadLeaf?: {
+                index: number;
+                stream: string;
+                revision: number;
+            };
+            /** @description When tampered by a snapshot: the read model whose state is not the log's */
+            readModel?: string;
+            /** @description When tampered by a snapshot: the incidents or sources that differ */
+            items?: string[];
+            /** @description When tampered: what does not match, in one sentence */
+            reason?: string;
         };
         /**
          * @example {
@@ -5353,6 +5499,30 @@ export interface components {
             to: number;
             /** @description Empty when from = to */
             hashes: string[];
+        };
+        /**
+         * @description Every checkpoint this server signed, by size
+         * @example {
+         *       "items": [
+         *         {
+         *           "size": 62,
+         *           "root": "nUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=",
+         *           "note": "palimpsest.local/log\n62\nnUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=\n\n— palimpsest.local/log +I3QWxPLykr+EfAQJ048V8EG8DNdaFBtK5pplL054fJdNA51M7zgcYHdZggpVbwBTCHu8t4V8wvSGzi/xeS3pQk/BwA=\n"
+         *         }
+         *       ],
+         *       "nextFrom": null
+         *     }
+         */
+        KeptCheckpoints: {
+            items: {
+                size: number;
+                /** @description base64 (RFC 4648 §4, padded) */
+                root: string;
+                /** @description The signed note exactly as GET /log/checkpoint served it */
+                note: string;
+            }[];
+            /** @description The `from` of the next page, null at the end */
+            nextFrom: number | null;
         };
         ChangeItem: {
             index: number;
@@ -6171,8 +6341,11 @@ export interface components {
          *     }
          */
         Health: {
-            /** @enum {string} */
-            status: "ok" | "degraded" | "down";
+            /**
+             * @description verifying: events a snapshot spared are still being checked in the background; tampered: the store failed its self-check and no data is served
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down" | "verifying" | "tampered";
             store: {
                 kind: string;
                 reachable: boolean;
@@ -6183,6 +6356,18 @@ export interface components {
                 index: number;
                 lag: number | null;
             };
+            /** @description When tampered: the first leaf whose event or stored leaf hash is not the one signed */
+            firstBadLeaf?: {
+                index: number;
+                stream: string;
+                revision: number;
+            };
+            /** @description When tampered by a snapshot: the read model whose state is not the log's */
+            readModel?: string;
+            /** @description When tampered by a snapshot: the incidents or sources that differ */
+            items?: string[];
+            /** @description When tampered: what does not match, in one sentence */
+            reason?: string;
         };
         /**
          * @example {

@@ -6,6 +6,7 @@ import { registerErrorHandling } from './errors.ts';
 import { applyConnectionLimits, connectionCap } from './plugins/connection-limits.ts';
 import { jsonContentType, strictJson, wellFormedUnicode } from './plugins/body-checks.ts';
 import { apiDocs } from './plugins/docs.ts';
+import { integrityGate } from './plugins/integrity-gate.ts';
 import { overload, rateLimits, readBudget } from './plugins/load-limits.ts';
 import { closeConnectionsOnShutdown, correlationHeader } from './plugins/request-headers.ts';
 import { crossOrigin, securityHeaders } from './plugins/security-headers.ts';
@@ -50,6 +51,7 @@ const PARTS: readonly AppPart[] = [
   crossOrigin,
   overload,
   rateLimits,
+  integrityGate,
   authentication,
   readBudget,
   apiDocs,

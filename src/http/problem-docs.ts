@@ -33,6 +33,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, string> = {
   'rate-limited': 'Too many requests from this key or address. Wait the seconds Retry-After says.',
   'request-timeout': 'The request took too long to arrive. Retry.',
   'store-unavailable': 'The event store cannot be reached. Retry after the seconds Retry-After says; GET /health shows the state.',
+  tampered: 'The server found stored data that is not what it signed (an edited event, leaf hash or snapshot), and serves nothing of its data until an operator restores it and restarts. GET /health names the first bad leaf or the read model; docs/operations.md, "When /health says tampered", says what to do.',
   overloaded: 'The server is too busy to answer now. Retry after the seconds Retry-After says.',
   internal: 'An unexpected error; it has been logged. Retry, and report it if it persists, with the X-Correlation-Id of the answer.',
 };

@@ -38,6 +38,7 @@ export const PROBLEMS = {
   'rate-limited': [429, 'Too many requests'],
   'request-timeout': [408, 'Request timeout'],
   'store-unavailable': [503, 'Event store unavailable'],
+  tampered: [503, 'The store failed its integrity check'],
   overloaded: [503, 'Server overloaded'],
   internal: [500, 'Internal error'],
 } as const satisfies Record<string, readonly [number, string]> & Record<DomainErrorCode | AppErrorCode, readonly [number, string]>;

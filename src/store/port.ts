@@ -117,6 +117,12 @@ export interface EventStore {
    * that a given leaf hash equals the one recomputed from the fields.
    */
   importEvents?(events: ImportedEvent[]): Promise<void>;
+  /**
+   * Optional capability: the stored leaf hashes from `from` on, at most `limit`, in index order,
+   * without reading the events (the start-up check of the tree against the kept checkpoints). Without
+   * it the caller reads the events and takes their `leafHash`.
+   */
+  readLeafHashes?(from: bigint, limit: number): Promise<Buffer[]>;
 }
 
 export class WrongExpectedVersion extends Error {

@@ -44,6 +44,18 @@ export const ConsistencyProof = z
   .object({ from: Int, to: Int, hashes: z.array(Base64).describe('Empty when from = to') })
   .meta({ id: 'ConsistencyProof', examples: [ex.consistency] });
 
+export const KeptCheckpoints = z
+  .object({
+    items: z.array(z.object({
+      size: Int,
+      root: Base64,
+      note: z.string().describe('The signed note exactly as GET /log/checkpoint served it'),
+    })),
+    nextFrom: Int.nullable().describe('The `from` of the next page, null at the end'),
+  })
+  .describe('Every checkpoint this server signed, by size')
+  .meta({ id: 'KeptCheckpoints', examples: [{ items: [{ size: 62, root: ex.checkpoint.split('\n')[2], note: ex.checkpoint }], nextFrom: null }] });
+
 export const ChangeItem = z
   .object({
     index: Int,

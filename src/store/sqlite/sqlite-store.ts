@@ -78,6 +78,7 @@ export class SqliteStore implements EventStore {
   readonly #readForwards: Statement<[string, bigint, number], EventRow>;
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
+  readonly #readLeaves: Statement<[bigint, number], { leaf_hash: Buffer }>;
   readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
   /** Appends waiting for the next group commit, in arrival order. */
@@ -101,6 +102,7 @@ export class SqliteStore implements EventStore {
     this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    this.#readLeaves = db.prepare('SELECT leaf_hash FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?');
     this.#ping = db.prepare('SELECT 1');
     // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
     // one fsync. Each request runs in its own SAVEPOINT (better-sqlite3 nests a transaction function
@@ -277,6 +279,11 @@ export class SqliteStore implements EventStore {
     this.#assertOpen();
     const head = this.#streamHead.get(stream);
     return head === undefined ? undefined : BigInt(head.revision);
+  }
+
+  async readLeafHashes(from: bigint, limit: number): Promise<Buffer[]> {
+    this.#assertOpen();
+    return this.#readLeaves.all(from, limit).map((r) => r.leaf_hash);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
