@@ -4,7 +4,6 @@ import type {
 } from '../src/domain/events.ts';
 import { INCIDENT_STREAM_PREFIX, SOURCE_STREAM_PREFIX } from '../src/domain/events.ts';
 import type { StoredEvent } from '../src/store/port.ts';
-import { statedInstant } from '../src/domain/values.ts';
 
 export interface EventDataMap {
   IncidentRegistered: IncidentRegisteredData;
@@ -38,17 +37,4 @@ export function sourceIdOf(e: StoredEvent): string | undefined {
 export interface KnownAtOptions {
   /** Statement time (RFC 3339): source statements stated after it do not count. */
   knownAt?: string;
-}
-
-/** knownAt as a comparable instant; +Infinity (everything counts) when absent. */
-export function knownAtInstant(knownAt: string | undefined): number {
-  if (knownAt === undefined) return Number.POSITIVE_INFINITY;
-  const t = statedInstant(knownAt);
-  if (Number.isNaN(t)) throw new RangeError(`knownAt is not a date-time: ${knownAt}`);
-  return t;
-}
-
-/** Whether a source statement stated at `statedAt` counts under a knownAt instant. */
-export function stated(statedAt: string, knownAt: number): boolean {
-  return knownAt === Number.POSITIVE_INFINITY || statedInstant(statedAt) <= knownAt;
 }

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../src/store/port.ts';
 import { incidentView } from './incident-view.ts';
-import type { ViewState } from './incident-view.ts';
+import type { ViewState } from './incident-view/fold.ts';
 import { provenanceHistory } from './provenance-history.ts';
 import type { HistoryState } from './provenance-history.ts';
 import type { Projection } from './projection.ts';
@@ -28,7 +28,6 @@ export interface ReadModels {
   sources: SourcesState;
 }
 
-export type AnyProjection = Projection<ViewState> | Projection<HistoryState> | Projection<SourcesState>;
 
 export function initialReadModels(): ReadModels {
   return { 'incident-view': incidentView.initial(), 'provenance-history': provenanceHistory.initial(), sources: sources.initial() };

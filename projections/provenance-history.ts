@@ -11,10 +11,11 @@ import type { IncidentAmendedData, IncidentFields } from '../src/domain/events.t
 import type { Qualifiers } from '../src/domain/predicates.ts';
 import type { Citation } from '../src/domain/values.ts';
 import type { StoredEvent } from '../src/store/port.ts';
+import { intern } from './collections.ts';
 import { dataOf, incidentIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
-import { applyIncidentEvent, fieldsOf, initialViewState } from './incident-view.ts';
-import type { ClaimState, ViewState } from './incident-view.ts';
+import { applyIncidentEvent, fieldsOf, initialViewState } from './incident-view/fold.ts';
+import type { ClaimState, ViewState } from './incident-view/fold.ts';
 import type { Projection } from './projection.ts';
 
 export interface HistoryEntry {
@@ -71,12 +72,6 @@ export interface HistoryFilter {
   claimId?: string;
 }
 
-function intern(state: HistoryState, s: string): string {
-  const found = state.strings.get(s);
-  if (found !== undefined) return found;
-  state.strings.set(s, s);
-  return s;
-}
 
 function emptyLog(): IncidentLog {
   return { revision: [], index: [], recordedAt: [], actor: [], type: [], data: [] };
@@ -86,8 +81,8 @@ function push(state: HistoryState, log: IncidentLog, e: StoredEvent): void {
   log.revision.push(Number(e.revision));
   log.index.push(Number(e.index));
   log.recordedAt.push(Date.parse(e.recordedAt));
-  log.actor.push(intern(state, e.metadata.actor));
-  log.type.push(intern(state, e.type));
+  log.actor.push(intern(state.strings, e.metadata.actor));
+  log.type.push(intern(state.strings, e.type));
   log.data.push(e.data);
 }
 

@@ -1,5 +1,5 @@
 /**
- * Resolution: the current view of one fact from its claims (DESIGN.md, "Resolution").
+ * Resolution: the current view of one fact from its claims (docs/resolution.md).
  *
  * Choices where the brief is silent:
  * - Only `unknown` candidates left → value `{kind: 'unknown'}` with status `preferred` when one of
@@ -14,7 +14,7 @@
  *   with the earliest statedAt; ties go to the earlier-recorded claim.
  * - Multi-valued facts: an actor's own status follows rules 1–4 with its stance as the value; its
  *   `stances` are those of its effective candidates (the preferred ones when any), `claims` the ids of
- *   all its claims. The fact is `withdrawn` without candidates, `disputed` as DESIGN.md says, else
+ *   all its claims. The fact is `withdrawn` without candidates, `disputed` as docs/resolution.md says, else
  *   `preferred` when some actor (or the `none` group) is preferred, `corroborated` when every actor
  *   standing (and any `none` group) is corroborated, else `reported`. `perpetrator` uses the same
  *   shape with `name` instead of `actor`, `roles` (the roles given by its effective candidates)
@@ -27,8 +27,9 @@ import { PREDICATES, valueIdentity } from '../src/domain/predicates.ts';
 import type { ClaimValue, Count, PredicateName } from '../src/domain/predicates.ts';
 import { canonicalInstant } from './time.ts';
 
-export type ClaimStatus = 'active' | 'retracted' | 'voided';
-export type RankName = 'preferred' | 'normal' | 'deprecated';
+import type { ClaimStatus, RankName } from '../src/domain/claim-layers.ts';
+
+export type { ClaimStatus, RankName };
 export type FactStatus = 'preferred' | 'corroborated' | 'reported' | 'disputed' | 'withdrawn';
 export type StanceName = 'claimed' | 'denied' | 'attributed' | 'suspected';
 

@@ -2,7 +2,7 @@
  * Sources with counts over the claims NOW attributed to them: an erratum that moves a claim's
  * sourceId moves the claim and everything counted about it.
  *
- * Counts (choices where DESIGN.md is silent): `claims` = claims attributed and not voided (a claim
+ * Counts (choices beyond docs/api.md): `claims` = claims attributed and not voided (a claim
  * voided as wrong-incident is recorded anew on the right incident, and would count twice);
  * `revisions` = ClaimRevised events on them; `retractions` = those now retracted (a retraction undone
  * by an erratum was recorded in error and does not count against the source); `errata` =
@@ -11,8 +11,12 @@
 import canonicalize from 'canonicalize';
 import type { SourceFields } from '../src/domain/events.ts';
 import type { StoredEvent } from '../src/store/port.ts';
+import { intern, lowerBound } from './collections.ts';
 import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
-import { dataOf, incidentIdOf, knownAtInstant, sourceIdOf, stated } from './event-data.ts';
+import {
+  isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers, type ClaimStatus, type RankName,
+} from '../src/domain/claim-layers.ts';
+import { dataOf, incidentIdOf, sourceIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
 import type { Projection } from './projection.ts';
 
@@ -38,15 +42,20 @@ interface SourceRecord {
   updatedAt: string;
 }
 
-/** What the counts need of one claim, decoded from its packed form. */
-interface ClaimTally {
-  sourceId: string;
-  revisions: number;
-  errata: number;
-  retracted: boolean;
-  deprecated: boolean;
-  voided: boolean;
-}
+/** What the counts need of one claim's layers, decoded from its packed form. */
+type ClaimTally = Pick<ClaimLayers, 'sourceId' | 'status' | 'rank' | 'pendingRank' | 'revisionCount' | 'correctionCount' | 'latestHidden'>;
+
+/**
+ * The layer fields the counts do not keep. nextClaim computes them and they are dropped: the
+ * counts depend only on the fields a tally keeps, which nextClaim derives from the events alone.
+ */
+const UNKEPT: Omit<ClaimLayers, keyof ClaimTally> = {
+  claimId: '', predicate: 'deaths', qualifiers: undefined, value: { kind: 'unknown' }, statedAt: '', citation: undefined, note: undefined,
+};
+const STATUS_BITS: Record<ClaimStatus, number> = { active: 0, retracted: 1, voided: 2 };
+const STATUSES: readonly ClaimStatus[] = ['active', 'retracted', 'voided'];
+const RANK_BITS: Record<RankName, number> = { normal: 0, preferred: 1, deprecated: 2 };
+const RANKS: readonly RankName[] = ['normal', 'preferred', 'deprecated'];
 
 export interface SourcesState {
   sources: Map<string, SourceRecord>;
@@ -68,7 +77,7 @@ export interface SourcesState {
 interface IncidentTallies {
   ids: string[];
   sources: string[];
-  /** revisions + errata·2^20 + (retracted | deprecated·2 | voided·4)·2^40 */
+  /** revisions + errata·2^20 + (status | rank·4 | (pendingRank + 1)·16 | latestHidden·64)·2^40 (pendingRank 0: none) */
   packed: number[];
   lookup: Map<string, number> | undefined;
 }
@@ -86,19 +95,29 @@ function findClaim(t: IncidentTallies, claimId: string): number {
 function decode(t: IncidentTallies, i: number): ClaimTally {
   const p = t.packed[i] ?? 0;
   const flags = Math.floor(p / P40);
+  const pending = (flags >> 4) & 3;
   return {
     sourceId: t.sources[i] ?? '',
-    revisions: p % P20,
-    errata: Math.floor(p / P20) % P20,
-    retracted: (flags & 1) !== 0,
-    deprecated: (flags & 2) !== 0,
-    voided: (flags & 4) !== 0,
+    revisionCount: p % P20,
+    correctionCount: Math.floor(p / P20) % P20,
+    status: STATUSES[flags & 3] ?? 'active',
+    rank: RANKS[(flags >> 2) & 3] ?? 'normal',
+    pendingRank: pending === 0 ? undefined : RANKS[pending - 1],
+    latestHidden: (flags & 64) !== 0,
   };
 }
 
 function encode(c: ClaimTally): number {
-  const flags = (c.retracted ? 1 : 0) | (c.deprecated ? 2 : 0) | (c.voided ? 4 : 0);
-  return Math.min(c.revisions, CAP) + Math.min(c.errata, CAP) * P20 + flags * P40;
+  const pending = c.pendingRank === undefined ? 0 : RANK_BITS[c.pendingRank] + 1;
+  const flags = STATUS_BITS[c.status] | (RANK_BITS[c.rank] << 2) | (pending << 4) | (c.latestHidden ? 64 : 0);
+  return Math.min(c.revisionCount, CAP) + Math.min(c.correctionCount, CAP) * P20 + flags * P40;
+}
+
+function tallyOf(c: ClaimLayers): ClaimTally {
+  return {
+    sourceId: c.sourceId, status: c.status, rank: c.rank, pendingRank: c.pendingRank,
+    revisionCount: c.revisionCount, correctionCount: c.correctionCount, latestHidden: c.latestHidden,
+  };
 }
 
 function addClaim(t: IncidentTallies, claimId: string, c: ClaimTally): void {
@@ -122,13 +141,13 @@ function countsOf(state: SourcesState, sourceId: string): SourceCounts {
 
 /** Adds (sign 1) or removes (sign -1) a claim's contribution to its source's counts. */
 function tally(state: SourcesState, t: ClaimTally, sign: 1 | -1): void {
-  if (t.voided) return;
+  if (t.status === 'voided') return;
   const c = countsOf(state, t.sourceId);
   c.claims += sign;
-  c.revisions += sign * t.revisions;
-  c.errata += sign * t.errata;
-  if (t.retracted) c.retractions += sign;
-  if (t.deprecated) c.deprecated += sign;
+  c.revisions += sign * t.revisionCount;
+  c.errata += sign * t.correctionCount;
+  if (t.status === 'retracted') c.retractions += sign;
+  if (t.rank === 'deprecated') c.deprecated += sign;
 }
 
 function applySourceEvent(state: SourcesState, sourceId: string, e: StoredEvent): void {
@@ -136,14 +155,7 @@ function applySourceEvent(state: SourcesState, sourceId: string, e: StoredEvent)
     if (state.sources.has(sourceId)) return;
     const { sourceId: _id, ...fields } = dataOf(e, 'SourceRegistered');
     state.sources.set(sourceId, { sourceId, fields, revision: Number(e.revision), updatedAt: e.recordedAt });
-    let lo = 0;
-    let hi = state.ids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((state.ids[mid] as string) < sourceId) lo = mid + 1;
-      else hi = mid;
-    }
-    state.ids.splice(lo, 0, sourceId);
+    state.ids.splice(lowerBound(state.ids, (id) => (id < sourceId ? -1 : id > sourceId ? 1 : 0)), 0, sourceId);
     return;
   }
   const rec = state.sources.get(sourceId);
@@ -162,50 +174,31 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
   let claims = state.claims.get(incidentId);
   if (e.type === 'ClaimRecorded') {
     const d = dataOf(e, 'ClaimRecorded');
-    if (!stated(d.statedAt, state.knownAt)) return;
+    if (claims !== undefined && findClaim(claims, d.claimId) >= 0) return;
+    const layers = recordedClaim(d, state.knownAt);
+    if (layers === undefined) return;
     if (claims === undefined) state.claims.set(incidentId, (claims = { ids: [], sources: [], packed: [], lookup: undefined }));
-    if (findClaim(claims, d.claimId) >= 0) return;
-    const t: ClaimTally = { sourceId: internSource(state, d.sourceId), revisions: 0, errata: 0, retracted: false, deprecated: false, voided: false };
+    const t = tallyOf({ ...layers, sourceId: internSource(state, d.sourceId) });
     addClaim(claims, d.claimId, t);
     tally(state, t, 1);
     return;
   }
-  const claimId = (e.data as { claimId?: unknown }).claimId;
-  if (claims === undefined || typeof claimId !== 'string') return;
-  const i = findClaim(claims, claimId);
+  const event = { type: e.type, data: e.data };
+  if (claims === undefined || !isClaimLayerEvent(event)) return;
+  const i = findClaim(claims, event.data.claimId);
   if (i < 0) return;
-  const t = decode(claims, i);
-  tally(state, t, -1);
-  switch (e.type) {
-    case 'ClaimRevised':
-      if (stated(dataOf(e, 'ClaimRevised').statedAt, state.knownAt)) t.revisions++;
-      break;
-    case 'ClaimRetracted':
-      if (stated(dataOf(e, 'ClaimRetracted').statedAt, state.knownAt)) t.retracted = true;
-      break;
-    case 'ClaimCorrected': {
-      const d = dataOf(e, 'ClaimCorrected');
-      t.errata++;
-      if (d.changes.sourceId !== undefined) t.sourceId = internSource(state, d.changes.sourceId);
-      if (d.restore === true) t.retracted = false;
-      if (d.reason === 'wrong-incident') t.voided = true;
-      break;
-    }
-    case 'ClaimRanked':
-      t.deprecated = dataOf(e, 'ClaimRanked').rank === 'deprecated';
-      break;
-  }
-  tally(state, t, 1);
-  claims.sources[i] = t.sourceId;
-  claims.packed[i] = encode(t);
+  const before = decode(claims, i);
+  const after = tallyOf(nextClaim({ ...UNKEPT, ...before }, event, state.knownAt).claim);
+  if (after.sourceId !== before.sourceId) after.sourceId = internSource(state, after.sourceId);
+  tally(state, before, -1);
+  tally(state, after, 1);
+  claims.sources[i] = after.sourceId;
+  claims.packed[i] = encode(after);
 }
 
 /** Tallies share one copy of each source id rather than keeping every event's own string alive. */
 function internSource(state: SourcesState, sourceId: string): string {
-  const found = state.sourceIds.get(sourceId);
-  if (found !== undefined) return found;
-  state.sourceIds.set(sourceId, sourceId);
-  return sourceId;
+  return intern(state.sourceIds, sourceId);
 }
 
 export function applyToSources(state: SourcesState, e: StoredEvent): SourcesState {
@@ -269,7 +262,8 @@ export function buildSources(events: Iterable<StoredEvent>, opts: KnownAtOptions
 
 export const sources: Projection<SourcesState> = {
   name: 'sources',
-  version: 1,
+  // 2: tallies pack the claim's rank and its statement-time state.
+  version: 2,
   initial: () => initialSourcesState(),
   apply: applyToSources,
   serialize(state: SourcesState): string {

@@ -8,10 +8,11 @@
  * neither repeat nor skip items when incidents are registered between two requests.
  */
 import type { StoredEvent } from '../src/store/port.ts';
+import { lowerBound, lruSet, upperBound } from './collections.ts';
 import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
 import type { KnownAtOptions } from './event-data.ts';
-import { foldView, incidentFields, resolveFacts } from './incident-view.ts';
-import type { FactView, IncidentFieldsView, IncidentState, ViewState } from './incident-view.ts';
+import { foldView, type IncidentState, type ViewState } from './incident-view/fold.ts';
+import { incidentFields, resolveFacts, type FactView, type IncidentFieldsView } from './incident-view/render.ts';
 import { boundInstant } from './time.ts';
 
 export interface TimelineQuery {
@@ -60,13 +61,7 @@ function itemOf(state: ViewState, inc: IncidentState): TimelineItem {
     ...incidentFields(inc),
     headline: { deaths: headlineFact(facts, 'deaths'), injuries: headlineFact(facts, 'injuries'), responsibility: headlineFact(facts, 'responsibility') },
   };
-  if (state.cacheLimit > 0) {
-    state.items.set(inc.incidentId, item);
-    if (state.items.size > state.cacheLimit) {
-      const oldest = state.items.keys().next();
-      if (oldest.done !== true) state.items.delete(oldest.value);
-    }
-  }
+  if (state.cacheLimit > 0) lruSet(state.items, inc.incidentId, item, state.cacheLimit);
   return item;
 }
 
@@ -75,29 +70,10 @@ function compareKey(inc: IncidentState, key: number, id: string): number {
   return inc.incidentId < id ? -1 : inc.incidentId > id ? 1 : 0;
 }
 
-/** First position whose element is not before (key, id). */
-function lowerBound(order: readonly IncidentState[], key: number, id: string): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKey(order[mid] as IncidentState, key, id) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First position whose element is after (key, id). */
-function upperBound(order: readonly IncidentState[], key: number, id: string): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareKey(order[mid] as IncidentState, key, id) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** First position whose incident is not before (key, id). */
+const firstFrom = (order: readonly IncidentState[], key: number, id: string): number => lowerBound(order, (inc) => compareKey(inc, key, id));
+/** First position whose incident is after (key, id). */
+const firstAfter = (order: readonly IncidentState[], key: number, id: string): number => upperBound(order, (inc) => compareKey(inc, key, id));
 
 function parseBound(value: string | undefined, bound: 'from' | 'to'): number | undefined {
   if (value === undefined) return undefined;
@@ -137,8 +113,8 @@ export function queryTimeline(state: ViewState, query: TimelineQuery): TimelineP
   const picked: IncidentState[] = [];
   let more = false;
   if (desc) {
-    let i = upperBound(list, to, '\uffff') - 1;
-    if (after !== undefined) i = Math.min(i, lowerBound(list, after[0], after[1]) - 1);
+    let i = firstAfter(list, to, '\uffff') - 1;
+    if (after !== undefined) i = Math.min(i, firstFrom(list, after[0], after[1]) - 1);
     for (; i >= 0; i--) {
       const inc = list[i] as IncidentState;
       if (inc.sortKey < from) break;
@@ -150,8 +126,8 @@ export function queryTimeline(state: ViewState, query: TimelineQuery): TimelineP
       picked.push(inc);
     }
   } else {
-    let i = lowerBound(list, from, '');
-    if (after !== undefined) i = Math.max(i, upperBound(list, after[0], after[1]));
+    let i = firstFrom(list, from, '');
+    if (after !== undefined) i = Math.max(i, firstAfter(list, after[0], after[1]));
     for (; i < list.length; i++) {
       const inc = list[i] as IncidentState;
       if (inc.sortKey > to) break;

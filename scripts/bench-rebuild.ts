@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { allFolds } from '../src/app/folds.ts';
 import { foldLog } from '../src/app/live-models.ts';
-import { openRuntime } from '../src/app/runtime.ts';
+import { readLog } from '../src/store/read-log.ts';
+import { openRuntime } from '../src/cli/runtime.ts';
 import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
@@ -109,12 +110,7 @@ async function readOnly(): Promise<number> {
   const store = await openSqliteStore({ file });
   try {
     const t0 = performance.now();
-    let next = 0n;
-    for (;;) {
-      const page = await store.readAll({ from: next, limit: 1000 });
-      if (page.length === 0) break;
-      next += BigInt(page.length);
-    }
+    for await (const _ of readLog(store)) { /* reading is what is timed */ }
     return performance.now() - t0;
   } finally {
     await store.close();

@@ -1,15 +1,14 @@
 /**
  * In-process store figures: our SQLite store's appends (one event each, synchronous=FULL), one at a
- * time and 50 in flight (group commit), and the peer, @event-driven-io/emmett-sqlite, on the same
- * workload: appends one event each, reading a stream back, aggregating it.
+ * time and 50 in flight (group commit); reading a stream back and aggregating it. The peer's side of
+ * the same workload is in peer/emmett.ts.
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { getSQLiteEventStore } from '@event-driven-io/emmett-sqlite';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { rowPayload } from './lib.ts';
 
-const STREAMS = 100;
+export const STREAMS = 100;
 
 /** One-event appends for `ms` ms with `inFlight` appends outstanding; appends per second. */
 export async function storeAppendRate(dir: string, ms: number, inFlight: number): Promise<{ rate: number; commits: number; appends: number }> {
@@ -32,19 +31,6 @@ export async function storeAppendRate(dir: string, ms: number, inFlight: number)
   }
 }
 
-/** The same one-event appends on Emmett's SQLite event store, with its defaults (see BENCHMARKS.md). */
-export async function emmettAppendRate(dir: string, ms: number): Promise<number> {
-  const es = getSQLiteEventStore({ fileName: path.join(dir, `emmett-${randomUUID()}.sqlite3`), schema: { autoMigration: 'CreateOrUpdate' } });
-  let i = 0;
-  const t0 = performance.now();
-  const end = t0 + ms;
-  while (performance.now() < end) {
-    const n = i++;
-    const { data, metadata } = rowPayload(n);
-    await es.appendToStream(`incident-${n % STREAMS}`, [{ type: 'ClaimRecorded', data, metadata }]);
-  }
-  return i / ((performance.now() - t0) / 1000);
-}
 
 export interface ReadRates {
   /** Whole-stream reads per second (every event parsed). */
@@ -53,8 +39,8 @@ export interface ReadRates {
   aggregate: number;
 }
 
-type Tally = { count: number; sum: number };
-const evolve = (s: Tally, data: unknown): Tally => ({ count: s.count + 1, sum: s.sum + ((data as { value: { value: number } }).value.value) });
+export type Tally = { count: number; sum: number };
+export const evolve = (s: Tally, data: unknown): Tally => ({ count: s.count + 1, sum: s.sum + ((data as { value: { value: number } }).value.value) });
 
 /** Reads a `len`-event stream back, then aggregates it, each for `ms` ms. */
 export async function storeReadRates(dir: string, len: number, ms: number): Promise<ReadRates> {
@@ -83,30 +69,7 @@ export async function storeReadRates(dir: string, len: number, ms: number): Prom
   }
 }
 
-export async function emmettReadRates(dir: string, len: number, ms: number): Promise<ReadRates> {
-  const es = getSQLiteEventStore({ fileName: path.join(dir, `emmett-read-${randomUUID()}.sqlite3`), schema: { autoMigration: 'CreateOrUpdate' } });
-  for (let i = 0; i < len; i += 100) {
-    const batch = Array.from({ length: Math.min(100, len - i) }, (_, k) => {
-      const { data, metadata } = rowPayload(i + k);
-      return { type: 'ClaimRecorded', data, metadata };
-    });
-    await es.appendToStream('incident-read', batch);
-  }
-  const read = await timed(ms, async () => {
-    const r = await es.readStream('incident-read');
-    if (r.events.length !== len) throw new Error(`read ${r.events.length} of ${len}`);
-  });
-  const aggregate = await timed(ms, async () => {
-    const r = await es.aggregateStream<Tally, { type: string; data: Record<string, unknown> }>('incident-read', {
-      initialState: () => ({ count: 0, sum: 0 }),
-      evolve: (s: Tally, e: { data: Record<string, unknown> }) => evolve(s, e.data),
-    });
-    if (r.state.count !== len) throw new Error('bad fold');
-  });
-  return { read, aggregate };
-}
-
-async function timed(ms: number, op: () => Promise<void>): Promise<number> {
+export async function timed(ms: number, op: () => Promise<void>): Promise<number> {
   let n = 0;
   const t0 = performance.now();
   const end = t0 + ms;

@@ -7,7 +7,7 @@
  *   ← 'stats' → { stats }             the SQLite store's commit/append counters
  *   ← 'stop'  → closes and exits 0 (so that --cpu-prof writes its profile)
  *
- * BENCH_MODE=app: openRuntime (src/app/runtime.ts) on BENCH_DIR, as `palimpsest serve` would run it,
+ * BENCH_MODE=app: openRuntime (src/cli/runtime.ts) on BENCH_DIR, as `palimpsest serve` would run it,
  *   with PALIMPSEST_DEMO=false, a rate limit out of reach, the overload guard off and
  *   PALIMPSEST_SQLITE_SYNCHRONOUS from the environment (FULL for the durable figures).
  * BENCH_MODE=bare: a bare fastify with the same routes: the write route only parses the body, the
@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import Fastify from 'fastify';
-import { openRuntime } from '../../src/app/runtime.ts';
+import { openRuntime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 

@@ -1,6 +1,6 @@
 import { leanProjections } from '../../projections/index.ts';
 import { idempotencyIndex } from './idempotency.ts';
-import type { Fold } from './live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
 import { merkleFold } from './merkle-fold.ts';
 
 /**
@@ -8,6 +8,6 @@ import { merkleFold } from './merkle-fold.ts';
  * history is not among them: every event's data held in memory is most of the cost at a million
  * events, and a history read is bound by its incident's stream anyway (see Reads.history).
  */
-export function allFolds(): Fold[] {
-  return [...(leanProjections as readonly Fold[]), idempotencyIndex as Fold, merkleFold as Fold];
+export function allFolds(): Projection[] {
+  return [...leanProjections, idempotencyIndex, merkleFold];
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
-import type { Fold } from './live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
 
 /** What a replay needs of the events one idempotent request wrote: no more, since every keyed request keeps one. */
 export interface IdempotentWrite {
@@ -34,7 +34,7 @@ export function idsOf(data: unknown): Record<string, string> {
 }
 
 /** Idempotency records live in the events' metadata, so they survive restarts and show in the log. */
-export const idempotencyIndex: Fold<IdempotencyIndex> = {
+export const idempotencyIndex: Projection<IdempotencyIndex> = {
   name: 'idempotency',
   version: 2,
   initial: () => new Map(),
@@ -51,6 +51,10 @@ export const idempotencyIndex: Fold<IdempotencyIndex> = {
       seen.position = e.position;
     }
     return state;
+  },
+  serialize(state) {
+    const entries = [...state.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return canonicalize(entries.map(([scope, w]) => [scope, { ...w, revision: String(w.revision), index: String(w.index), position: String(w.position) }])) ?? '';
   },
 };
 

@@ -1,16 +1,6 @@
+import type { Projection } from '../../projections/projection.ts';
+import { readLog } from '../store/read-log.ts';
 import type { EventStore, StoredEvent, Subscription } from '../store/port.ts';
-
-/** A read model fed in global order: a pure projection, the Merkle log, the idempotency index… */
-export interface Fold<S = unknown> {
-  name: string;
-  version: number;
-  initial(): S;
-  apply(state: S, e: StoredEvent): S;
-  /** The part of the state a snapshot keeps. */
-  forSnapshot?(state: S): S;
-  /** Repairs a state read back from a snapshot. */
-  afterRestore?(state: S): S;
-}
 
 type Waiter = { index: bigint; resolve(): void; reject(e: Error): void };
 export type EventListener = (e: StoredEvent) => void;
@@ -34,7 +24,7 @@ export class LiveModels {
 
   constructor(
     private readonly store: EventStore,
-    private readonly folds: readonly Fold[],
+    private readonly folds: readonly Projection[],
     initial?: { next: bigint; states: Map<string, unknown> },
   ) {
     for (const f of folds) this.states.set(f.name, initial?.states.get(f.name) ?? f.initial());
@@ -136,18 +126,15 @@ export interface FoldedLog {
  */
 export async function foldLog(
   store: EventStore,
-  folds: readonly Fold[],
+  folds: readonly Projection[],
   opts: { until?: bigint; pageSize?: number; onPage?(events: number): void } = {},
 ): Promise<FoldedLog> {
   const pageSize = opts.pageSize ?? 1000;
   const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
   const msPerFold = new Map<string, number>(folds.map((f) => [f.name, 0]));
-  let next = 0n;
-  for (;;) {
-    const left = opts.until === undefined ? pageSize : Number(opts.until - next < BigInt(pageSize) ? opts.until - next : BigInt(pageSize));
-    if (left <= 0) break;
-    const page = await store.readAll({ from: next, limit: left });
-    if (page.length === 0) break;
+  let events = 0;
+  let page: StoredEvent[] = [];
+  const foldPage = (): void => {
     for (const f of folds) {
       const t0 = performance.now();
       let s = states.get(f.name);
@@ -155,15 +142,14 @@ export async function foldLog(
       states.set(f.name, s);
       msPerFold.set(f.name, (msPerFold.get(f.name) ?? 0) + performance.now() - t0);
     }
-    next += BigInt(page.length);
-    opts.onPage?.(Number(next));
+    events += page.length;
+    page = [];
+    opts.onPage?.(events);
+  };
+  for await (const e of readLog(store, { pageSize, ...(opts.until !== undefined ? { until: opts.until } : {}) })) {
+    page.push(e);
+    if (page.length >= pageSize) foldPage();
   }
-  return { states, events: Number(next), msPerFold };
-}
-
-/** Folds a list of events through fresh folds: the rebuild path, shared with tests and the CLI. */
-export function foldAll(folds: readonly Fold[], events: Iterable<StoredEvent>): Map<string, unknown> {
-  const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
-  for (const e of events) for (const f of folds) states.set(f.name, f.apply(states.get(f.name), e));
-  return states;
+  if (page.length > 0) foldPage();
+  return { states, events, msPerFold };
 }

@@ -1,6 +1,6 @@
 import { eventLeafHash } from '../log/leaf.ts';
 import { MerkleLog } from '../log/merkle.ts';
-import type { Fold } from './live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
 
 /**
  * The live tree over every event in global order. It takes the leaf hash the store kept when it
@@ -8,7 +8,7 @@ import type { Fold } from './live-models.ts';
  * of a replay); `palimpsest verify` recomputes each one from the stored fields and names any
  * event whose content no longer matches.
  */
-export const merkleFold: Fold<MerkleLog> = {
+export const merkleFold: Projection<MerkleLog> = {
   name: 'merkle',
   version: 1,
   initial: () => new MerkleLog(),
@@ -16,4 +16,5 @@ export const merkleFold: Fold<MerkleLog> = {
     tree.append(e.leafHash ?? eventLeafHash(e));
     return tree;
   },
+  serialize: (tree) => `${tree.size} ${tree.root().toString('base64')}`,
 };

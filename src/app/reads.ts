@@ -1,15 +1,18 @@
 import { incidentStream } from '../domain/events.ts';
-import { HttpProblem } from '../http/problems.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
-import { buildIncidentView, getClaim, getIncident, type IncidentView, type ViewState } from '../../projections/incident-view.ts';
+import { readLog } from '../store/read-log.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
+import type { ViewState } from '../../projections/incident-view/fold.ts';
+import { buildIncidentView, getClaim, type IncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
+import { AppError } from './errors.ts';
 import type { LiveModels } from './live-models.ts';
 
-/** The as-of parameters of DESIGN.md: system time, stream revision, statement time. */
+/** The as-of parameters (docs/api.md, Reads and time): system time, stream revision, statement time. */
 export interface AsOf {
   asOf?: string;
   atRevision?: bigint;
@@ -49,9 +52,7 @@ export class Reads {
     }
     const last = events.at(-1);
     if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
-      throw new HttpProblem('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, {
-        errors: [{ in: 'query', path: '/atRevision', message: `beyond the current revision ${last.revision}` }],
-      });
+      throw new AppError('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, { parameter: 'atRevision' });
     }
     return events.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
   }
@@ -59,25 +60,25 @@ export class Reads {
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     const events = await this.streamAt(incidentId, at);
-    return events && buildIncidentView(events, knownAtOpt(at));
+    return events && buildIncidentView(events, knownAtFilter(at));
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
-    const items = buildHistory(events, { ...knownAtOpt(at), ...filter });
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
+    const items = buildHistory(events, { ...knownAtFilter(at), ...filter });
     return view && items ? { revision: view.revision, items } : undefined;
   }
 
   async claim(incidentId: string, claimId: string, at: AsOf): Promise<{ revision: number; claim: Record<string, unknown> } | 'no-incident' | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return 'no-incident';
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtOpt(at));
+    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
     if (!view) return 'no-incident';
     const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
     if (!claim) return undefined;
-    const history = buildHistory(events, { ...knownAtOpt(at), claimId }) ?? [];
+    const history = buildHistory(events, { ...knownAtFilter(at), claimId }) ?? [];
     return { revision: view.revision, claim: { ...claim, history } };
   }
 
@@ -120,15 +121,11 @@ export class Reads {
   private async logAt(asOf: string | undefined): Promise<StoredEvent[]> {
     const out: StoredEvent[] = [];
     const limit = asOf === undefined ? undefined : Date.parse(asOf);
-    for (let from = 0n; ; ) {
-      const page = await this.store.readAll({ from, limit: 5000 });
-      for (const e of page) {
-        if (limit !== undefined && Date.parse(e.recordedAt) > limit) return out; // recordedAt never decreases
-        out.push(e);
-      }
-      if (page.length < 5000) return out;
-      from += BigInt(page.length);
+    for await (const e of readLog(this.store, { pageSize: 5000 })) {
+      if (limit !== undefined && Date.parse(e.recordedAt) > limit) break; // recordedAt never decreases
+      out.push(e);
     }
+    return out;
   }
 
   private async guardCursor<T>(f: () => Promise<T>): Promise<T> {
@@ -136,7 +133,7 @@ export class Reads {
       return await f();
     } catch (err) {
       if (err instanceof InvalidQuery) {
-        throw new HttpProblem('invalid-cursor', err.message, { errors: [{ in: 'query', path: '/cursor', message: err.message }] });
+        throw new AppError('invalid-cursor', err.message, { parameter: 'cursor' });
       }
       throw err;
     }
@@ -155,7 +152,7 @@ function recordedBy(e: StoredEvent, asOf: string | undefined): boolean {
   return asOf === undefined || Date.parse(e.recordedAt) <= Date.parse(asOf);
 }
 
-function knownAtOpt(at: AsOf): { knownAt?: string } {
+function knownAtFilter(at: AsOf): { knownAt?: string } {
   return at.knownAt !== undefined ? { knownAt: at.knownAt } : {};
 }
 

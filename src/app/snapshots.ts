@@ -20,7 +20,8 @@ import * as v8 from 'node:v8';
 import { eventLeafHash } from '../log/leaf.ts';
 import { MerkleLog } from '../log/merkle.ts';
 import type { EventStore } from '../store/port.ts';
-import type { Fold, LiveModels } from './live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
+import type { LiveModels } from './live-models.ts';
 
 const MAGIC = Buffer.from('PLSN', 'latin1');
 export const SNAPSHOT_FORMAT = 1;
@@ -78,7 +79,7 @@ function deserializeCopying(bytes: Buffer): unknown {
 }
 
 /** The snapshot's bytes; synchronous, so that the states cannot change while they are copied. */
-export function encodeSnapshot(snap: SnapshotState, folds: readonly Fold[]): Buffer {
+export function encodeSnapshot(snap: SnapshotState, folds: readonly Projection[]): Buffer {
   const tree = treeOf(snap.states);
   if (tree === undefined) throw new Error('a snapshot needs the Merkle fold: its root and last leaf tie the snapshot to the log');
   if (BigInt(tree.size) !== snap.next) throw new Error(`Merkle tree holds ${tree.size} leaves but the models reflect ${snap.next} events`);
@@ -135,7 +136,7 @@ export async function writeSnapshotFile(dir: string, bytes: Buffer): Promise<voi
   }
 }
 
-export async function saveSnapshot(dir: string, live: Pick<LiveModels, 'snapshot'>, folds: readonly Fold[]): Promise<void> {
+export async function saveSnapshot(dir: string, live: Pick<LiveModels, 'snapshot'>, folds: readonly Projection[]): Promise<void> {
   await writeSnapshotFile(dir, encodeSnapshot(live.snapshot(), folds));
 }
 
@@ -143,7 +144,7 @@ export async function saveSnapshot(dir: string, live: Pick<LiveModels, 'snapshot
  * The snapshot, if one exists and provably continues into `store`'s log; otherwise undefined, with
  * the reason passed to `warn`. Never throws for a bad snapshot: rebuilding from the log is always safe.
  */
-export async function loadSnapshot(dir: string, store: EventStore, folds: readonly Fold[], warn: Warn = defaultWarn): Promise<SnapshotState | undefined> {
+export async function loadSnapshot(dir: string, store: EventStore, folds: readonly Projection[], warn: Warn = defaultWarn): Promise<SnapshotState | undefined> {
   const file = snapshotPath(dir);
   let bytes: Buffer;
   try {
@@ -160,7 +161,7 @@ export async function loadSnapshot(dir: string, store: EventStore, folds: readon
   }
 }
 
-async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Fold[]): Promise<SnapshotState> {
+async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Projection[]): Promise<SnapshotState> {
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, 4).equals(MAGIC)) throw new Error('not a snapshot file');
   const body = bytes.subarray(0, bytes.length - 32);
   if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch');
@@ -222,7 +223,7 @@ export interface SnapshotKeeper {
 export function keepSnapshots(
   live: LiveModels,
   dir: string,
-  folds: readonly Fold[],
+  folds: readonly Projection[],
   opts: { every?: number; warn?: Warn; savedAt?: bigint } = {},
 ): SnapshotKeeper {
   const every = BigInt(opts.every ?? 50_000);

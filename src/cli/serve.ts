@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { Command } from 'commander';
-import { openRuntime } from '../app/runtime.ts';
-import { seedDemo, seedIfEmpty } from '../app/seed.ts';
+import { openRuntime } from './runtime.ts';
+import { seedDemo, seedIfEmpty } from './seed.ts';
 import { loadConfig } from '../config.ts';
 
 const LOGGER = {

@@ -1,25 +1,13 @@
-import type { z } from 'zod';
+import { nextClaim, recordedClaim, type ClaimLayers } from './claim-layers.ts';
 import { checkClaimValue } from './claim-values.ts';
 import { compact, type IncidentCommand } from './commands.ts';
 import { fail, unreachable, type FieldProblem } from './errors.ts';
 import type { IncidentEvent, IncidentFields } from './events.ts';
-import { valueIdentity, type ClaimValue, type PredicateName, type Qualifiers } from './predicates.ts';
-import { statedInstant, type Citation, type Rank } from './values.ts';
+import { valueIdentity } from './predicates.ts';
+import { statedInstant } from './values.ts';
 
-/** A claim as it stands now: its latest layer (the statement, its latest revision, as fixed by errata). */
-export interface ClaimState {
-  claimId: string;
-  predicate: PredicateName;
-  qualifiers: Qualifiers;
-  value: ClaimValue;
-  sourceId: string;
-  statedAt: string;
-  citation?: Citation;
-  retracted: boolean;
-  voided: boolean;
-  rank: z.infer<typeof Rank>;
-  revisionCount: number;
-}
+/** A claim as it stands now: its latest layer (see claim-layers.ts). */
+export type ClaimState = ClaimLayers;
 
 export interface IncidentState {
   exists: boolean;
@@ -48,46 +36,14 @@ export function evolveIncident(state: IncidentState, event: IncidentEvent): Inci
       return { ...state, fields: { ...state.fields, ...compact(event.data.changes) } };
     }
     case 'ClaimRecorded': {
-      const d = event.data;
-      const claim: ClaimState = {
-        claimId: d.claimId,
-        predicate: d.predicate,
-        qualifiers: d.qualifiers ?? {},
-        value: d.value,
-        sourceId: d.sourceId,
-        statedAt: d.statedAt,
-        ...(d.citation !== undefined ? { citation: d.citation } : {}),
-        retracted: false,
-        voided: false,
-        rank: 'normal',
-        revisionCount: 0,
-      };
-      return { ...state, claims: new Map(state.claims).set(d.claimId, claim) };
+      const claim = recordedClaim(event.data);
+      return claim === undefined ? state : { ...state, claims: new Map(state.claims).set(claim.claimId, claim) };
     }
-    case 'ClaimRevised': {
-      const d = event.data;
-      // The citation belongs to the layer: a revision without one does not inherit the old quote.
-      return withClaim(state, d.claimId, ({ citation: _previous, ...c }) => ({
-        ...c,
-        value: d.value,
-        statedAt: d.statedAt,
-        ...(d.citation !== undefined ? { citation: d.citation } : {}),
-        revisionCount: c.revisionCount + 1,
-      }));
-    }
+    case 'ClaimRevised':
     case 'ClaimRetracted':
-      return withClaim(state, event.data.claimId, (c) => ({ ...c, retracted: true }));
-    case 'ClaimCorrected': {
-      const d = event.data;
-      return withClaim(state, d.claimId, (c) => ({
-        ...c,
-        ...compact(d.changes),
-        retracted: d.restore === true ? false : c.retracted,
-        voided: c.voided || d.reason === 'wrong-incident',
-      }));
-    }
+    case 'ClaimCorrected':
     case 'ClaimRanked':
-      return withClaim(state, event.data.claimId, (c) => ({ ...c, rank: event.data.rank }));
+      return withClaim(state, event.data.claimId, (c) => nextClaim(c, event).claim);
     default:
       return unreachable(event);
   }
@@ -151,7 +107,7 @@ export function decideIncident(cmd: IncidentCommand, state: IncidentState, ctx: 
 
     case 'CorrectClaim': {
       const claim = existingClaim(state, cmd.claimId);
-      if (claim.voided) fail('claim-voided', `claim '${cmd.claimId}' was voided by an erratum`, { claimId: cmd.claimId });
+      if (claim.status === 'voided') fail('claim-voided', `claim '${cmd.claimId}' was voided by an erratum`, { claimId: cmd.claimId });
       const changes = compact(cmd.changes);
       const restore = cmd.restore === true;
       // Voiding is itself the change a 'wrong-incident' erratum makes, so it needs no field changes and
@@ -160,8 +116,9 @@ export function decideIncident(cmd: IncidentCommand, state: IncidentState, ctx: 
       if (Object.keys(changes).length === 0 && !restore && !voids) {
         fail('empty-changes', 'an erratum needs at least one change, restore: true, or reason wrong-incident');
       }
-      if (restore && !claim.retracted) fail('claim-not-retracted', `claim '${cmd.claimId}' is not retracted`, { claimId: cmd.claimId });
-      if (claim.retracted && !restore && !voids) fail('claim-retracted', `claim '${cmd.claimId}' was retracted by its source`, { claimId: cmd.claimId });
+      const retracted = claim.status === 'retracted';
+      if (restore && !retracted) fail('claim-not-retracted', `claim '${cmd.claimId}' is not retracted`, { claimId: cmd.claimId });
+      if (retracted && !restore && !voids) fail('claim-retracted', `claim '${cmd.claimId}' was retracted by its source`, { claimId: cmd.claimId });
       if (changes.value !== undefined || changes.qualifiers !== undefined) {
         const problems = checkClaimValue(claim.predicate, changes.qualifiers ?? claim.qualifiers, changes.value ?? claim.value);
         invalidIf(problems.map((p) => ({ ...p, path: `/changes${p.path}` })), `the corrected value does not fit predicate '${claim.predicate}'`);
@@ -194,8 +151,8 @@ function existingClaim(state: IncidentState, claimId: string): ClaimState {
 /** A claim the source can still revise or retract: neither voided by us nor retracted by the source. */
 function openClaim(state: IncidentState, claimId: string): ClaimState {
   const claim = existingClaim(state, claimId);
-  if (claim.voided) fail('claim-voided', `claim '${claimId}' was voided by an erratum`, { claimId });
-  if (claim.retracted) fail('claim-retracted', `claim '${claimId}' was retracted by its source`, { claimId });
+  if (claim.status === 'voided') fail('claim-voided', `claim '${claimId}' was voided by an erratum`, { claimId });
+  if (claim.status === 'retracted') fail('claim-retracted', `claim '${claimId}' was retracted by its source`, { claimId });
   return claim;
 }
 

@@ -1,54 +1,52 @@
-import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
-import { principalOf, registerAuth } from './auth.ts';
+import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
-import { HttpProblem, jsonPointer, problem, sendProblem } from './problems.ts';
+import { jsonContentType, wellFormedUnicode } from './plugins/body-checks.ts';
+import { apiDocs } from './plugins/docs.ts';
+import { overload, rateLimits } from './plugins/load-limits.ts';
+import { closeConnectionsOnShutdown, correlationHeader } from './plugins/request-headers.ts';
+import { crossOrigin, securityHeaders } from './plugins/security-headers.ts';
+import type { AppOptions, AppPart } from './plugins/types.ts';
+import { problem, sendProblem } from './problems.ts';
+import { changeRoutes } from './routes/changes.ts';
 import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
 import { sourceRoutes } from './routes/sources.ts';
-import { changeRoutes, type ChangeFeedOptions } from './routes/changes.ts';
 import type { AppServices } from './services.ts';
-import { correlationId } from './write.ts';
 
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+export type { AppOptions } from './plugins/types.ts';
 
-/** With the u flag a class of surrogates matches only unpaired ones. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const errorAnswers: AppPart = (app) => registerErrorHandling(app);
+const authentication: AppPart = (app, s) => registerAuth(app, s.keys, s.config.publicRead);
+/** Each resource is a plugin of its own: its routes, schemas and hooks. */
+const resources: AppPart = async (app, s, opts) => {
+  await app.register(healthRoutes(s));
+  await app.register(sourceRoutes(s));
+  await app.register(incidentRoutes(s));
+  await app.register(claimRoutes(s));
+  await app.register(logRoutes(s));
+  await app.register(changeRoutes(s, opts.changeFeed));
+};
 
-/**
- * The JSON Pointer of the first string or key holding a lone surrogate (JSON's `"\ud800"`), which
- * RFC 8785 (the leaf hash of every event) cannot encode; iterative, so deep bodies cannot overflow.
- */
-function loneSurrogateAt(body: unknown): string | undefined {
-  const stack: [unknown, string][] = [[body, '']];
-  while (stack.length > 0) {
-    const [v, at] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) return at;
-    } else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        const p = `${at}${jsonPointer([k])}`;
-        if (LONE_SURROGATE.test(k)) return p;
-        stack.push([x, p]);
-      }
-    }
-  }
-  return undefined;
-}
-
-export interface AppOptions {
-  logger?: FastifyServerOptions['logger'];
-  changeFeed?: ChangeFeedOptions;
-}
+/** The app, part by part, in the order the parts must apply (the security headers before the 415 check…). */
+const PARTS: readonly AppPart[] = [
+  errorAnswers,
+  correlationHeader,
+  closeConnectionsOnShutdown,
+  securityHeaders,
+  jsonContentType,
+  wellFormedUnicode,
+  crossOrigin,
+  overload,
+  rateLimits,
+  authentication,
+  apiDocs,
+  resources,
+];
 
 export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -71,99 +69,6 @@ export async function buildApp(s: AppServices, opts: AppOptions = {}): Promise<F
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API; answers are serialised as they are, without a second zod pass.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  registerErrorHandling(app);
-
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('X-Correlation-Id', correlationId(req));
-  });
-  // On close, answers to the requests still in flight end their connection: a keep-alive socket left
-  // idle after close() began is not closed by the server and would hold shutdown for its keep-alive timeout.
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (closing) reply.header('Connection', 'close');
-    return payload;
-  });
-
-  await app.register(helmet, {
-    // Swagger UI at /docs needs inline styles and data: images; everything else is JSON.
-    contentSecurityPolicy: {
-      directives: { 'img-src': ["'self'", 'data:'], 'style-src': ["'self'", "'unsafe-inline'"], 'script-src': ["'self'"] },
-    },
-  });
-  // After helmet, so a 415 carries the security headers too.
-  app.addHook('onRequest', async (req) => {
-    if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-      throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
-    }
-  });
-  // A body that is not well-formed Unicode is refused before validation, not failed on at append (500).
-  app.addHook('preValidation', async (req) => {
-    if (req.body === undefined || req.body === null) return;
-    const at = loneSurrogateAt(req.body);
-    if (at !== undefined) {
-      throw new HttpProblem('validation', `body ${at || '/'}: not well-formed Unicode (a lone surrogate)`, {
-        errors: [{ in: 'body', path: at, message: 'must be well-formed Unicode (no lone surrogates)' }],
-      });
-    }
-  });
-  if (s.config.corsOrigin !== undefined) {
-    await app.register(cors, {
-      origin: s.config.corsOrigin.split(',').map((o) => o.trim()),
-      exposedHeaders: ['ETag', 'Location', 'X-Correlation-Id', 'Idempotency-Replayed', 'Retry-After'],
-    });
-  }
-  // Only the event-loop delay: utilisation reaches 1 in any legitimate burst of CPU-bound work.
-  await app.register(underPressure, {
-    maxEventLoopDelay: s.config.maxEventLoopDelayMs,
-    retryAfter: 5,
-    exposeStatusRoute: false,
-    pressureHandler: (_req, reply, type, value) => {
-      void sendProblem(reply, problem('overloaded', `the server is overloaded (${type}: ${String(value)}); retry later`), { 'Retry-After': '5' });
-    },
-  });
-  await app.register(rateLimit, {
-    max: s.config.rateLimit,
-    timeWindow: 60_000,
-    // Per key when the request carries a valid one, else per client address: a forged token naming
-    // someone's key id spends the sender's budget, not the key holder's.
-    keyGenerator: (req) => {
-      const principal = principalOf(req, s.keys);
-      return principal ? `key:${principal.id}` : `ip:${req.ip}`;
-    },
-    allowList: (req) => req.url === '/health',
-  });
-  registerAuth(app, s.keys, s.config.publicRead);
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Palimpsest',
-        version: '0.1.0',
-        description:
-          'What the news says about violent incidents, and how that changes: claims, revisions, retractions, errata and rankings as immutable events, served as a current view with its provenance and a verifiable log.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: pal_<key id>_<secret>' } } },
-      security: [{ bearer: [] }],
-      tags: [
-        { name: 'incidents' }, { name: 'claims' }, { name: 'sources' }, { name: 'log' }, { name: 'changes' }, { name: 'operations' },
-      ],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-  await app.register(healthRoutes(s));
-  await app.register(sourceRoutes(s));
-  await app.register(incidentRoutes(s));
-  await app.register(claimRoutes(s));
-  await app.register(logRoutes(s));
-  await app.register(changeRoutes(s, opts.changeFeed));
+  for (const part of PARTS) await part(app, s, opts);
   return app;
 }

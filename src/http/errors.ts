@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../app/errors.ts';
 import { DomainError } from '../domain/errors.ts';
 import { StoreUnavailable } from '../store/port.ts';
-import { HttpProblem, jsonPointer, problem, sendProblem, type FieldError } from './problems.ts';
+import { HttpProblem, jsonPointer, problem, sendProblem, type FieldError, type Problem } from './problems.ts';
 
 const CONTEXT: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
@@ -38,6 +39,15 @@ const FASTIFY_CODES: Record<string, Parameters<typeof problem>[0]> = {
   FST_ERR_REQUEST_TIMEOUT: 'request-timeout',
 };
 
+/** A service's refusal: a read parameter at fault becomes a query field error, a stale revision `currentRevision`. */
+function appProblem(err: AppError): Problem {
+  const { parameter, currentRevision } = err.details;
+  const extra: Partial<Problem> = {};
+  if (parameter !== undefined) extra.errors = [{ in: 'query', path: jsonPointer([parameter]), message: err.message }];
+  if (currentRevision !== undefined) extra.currentRevision = currentRevision === null ? null : Number(currentRevision);
+  return problem(err.code, err.message, extra);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof HttpProblem) return sendProblem(reply, problem(err.code, err.message, err.extra), err.headers);
@@ -45,6 +55,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const errors = err.details?.errors?.map((e) => ({ in: 'body' as const, ...e }));
       return sendProblem(reply, problem(err.code, err.message, errors ? { errors } : {}));
     }
+    if (err instanceof AppError) return sendProblem(reply, appProblem(err));
     if (err instanceof StoreUnavailable) return sendProblem(reply, problem('store-unavailable', err.message), { 'Retry-After': '5' });
     const fe = err as FastifyError & { validationContext?: string };
     if (fe.validation) {

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AsOf } from '../app/reads.ts';
 import { jsonOf, sendJsonText } from './json-cache.ts';
 
-export function asOfOf(q: { asOf?: string | undefined; knownAt?: string | undefined; atRevision?: number | undefined }): AsOf {
+/** The as-of parameters of a query string, revisions as bigint (the one conversion at the edge). */
+export function asOfFromQuery(q: { asOf?: string | undefined; knownAt?: string | undefined; atRevision?: number | undefined }): AsOf {
   return {
     ...(q.asOf !== undefined ? { asOf: q.asOf } : {}),
     ...(q.knownAt !== undefined ? { knownAt: q.knownAt } : {}),

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { AppErrorCode } from '../app/errors.ts';
 import type { DomainErrorCode } from '../domain/errors.ts';
 
 /** Every error code the API answers with, its status and title: the one table no route bypasses. */
@@ -18,27 +19,28 @@ export const PROBLEMS = {
   'revision-changes-identity': [409, 'A revision must keep the fact it revises'],
   'revision-before-statement': [409, 'Revision stated before the statement it revises'],
   'empty-changes': [400, 'Nothing to change'],
+  // the write and read services
+  conflict: [409, 'Concurrent update, try again'],
+  'precondition-failed': [412, 'Stale If-Match revision'],
+  'idempotency-key-reused': [422, 'Idempotency-Key reused with another request'],
+  'invalid-cursor': [400, 'Invalid cursor'],
+  'revision-out-of-range': [400, 'Revision beyond the current one'],
   // HTTP
   validation: [400, 'Invalid request'],
   'bad-request': [400, 'Bad request'],
-  'invalid-cursor': [400, 'Invalid cursor'],
-  'revision-out-of-range': [400, 'Revision beyond the current one'],
   unauthorized: [401, 'Missing or unknown API key'],
   forbidden: [403, 'Role not allowed'],
   'not-found': [404, 'Not found'],
   'method-not-allowed': [405, 'Method not allowed'],
   'not-acceptable': [406, 'Not acceptable'],
-  conflict: [409, 'Concurrent update, try again'],
-  'precondition-failed': [412, 'Stale If-Match revision'],
   'payload-too-large': [413, 'Body too large'],
   'unsupported-media-type': [415, 'Content-Type must be application/json'],
-  'idempotency-key-reused': [422, 'Idempotency-Key reused with another request'],
   'rate-limited': [429, 'Too many requests'],
   'request-timeout': [408, 'Request timeout'],
   'store-unavailable': [503, 'Event store unavailable'],
   overloaded: [503, 'Server overloaded'],
   internal: [500, 'Internal error'],
-} as const satisfies Record<string, readonly [number, string]> & Record<DomainErrorCode, readonly [number, string]>;
+} as const satisfies Record<string, readonly [number, string]> & Record<DomainErrorCode | AppErrorCode, readonly [number, string]>;
 
 export type ProblemCode = keyof typeof PROBLEMS;
 
@@ -55,7 +57,7 @@ export interface Problem {
   detail: string;
   code: ProblemCode;
   errors?: FieldError[];
-  currentRevision?: number;
+  currentRevision?: number | null;
   [extra: string]: unknown;
 }
 

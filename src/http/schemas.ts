@@ -4,7 +4,7 @@ import {
   SourceRegistered,
 } from '../domain/events.ts';
 import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
-import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+import { demoRequests, type DemoRequest } from '../demo/dataset.ts';
 
 /** The first demo request of a kind: OpenAPI examples that are real data of the demo dataset. */
 function example(method: DemoRequest['method'], path: RegExp): Record<string, unknown>[] {
@@ -33,7 +33,7 @@ export const SourceParams = z.strictObject({ id: Slug });
 const Revision = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** As-of parameters (DESIGN.md, As-of). */
+/** As-of parameters (docs/api.md, Reads and time). */
 export const AsOfQuery = z.strictObject({
   asOf: DateTime.optional().describe('System time: only events recorded at or before this instant.'),
   knownAt: DateTime.optional().describe('Statement time: only statements made at or before this instant.'),

@@ -1,7 +1,7 @@
 import type { KeyRing } from '../auth/keys.ts';
 import type { LiveModels } from '../app/live-models.ts';
 import type { Reads } from '../app/reads.ts';
-import type { Writer } from '../app/writer.ts';
+import type { WriteService } from '../app/write-service.ts';
 import type { Config } from '../config.ts';
 import type { SigningKey } from '../log/keys.ts';
 import type { EventStore } from '../store/port.ts';
@@ -11,7 +11,7 @@ export interface AppServices {
   config: Config;
   store: EventStore;
   live: LiveModels;
-  writer: Writer;
+  writer: WriteService;
   reads: Reads;
   keys: KeyRing;
   signingKey: SigningKey;

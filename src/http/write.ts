@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { requestHash } from '../app/idempotency.ts';
-import type { WriteContext, WriteResult, Writer } from '../app/writer.ts';
+import type { WriteContext, WriteResult } from '../app/write-service.ts';
 import { HttpProblem } from './problems.ts';
 
 export interface WriteSpec {
@@ -66,24 +65,18 @@ function answer(reply: FastifyReply, spec: WriteSpec, r: WriteResult): void {
 }
 
 /**
- * The one path every write takes: Idempotency-Key (checked before If-Match), the command, the answer.
- * `run` gets the write context and performs the command through the Writer.
+ * The HTTP half of every write: the headers become the write context (the Idempotency-Key with the
+ * request it names, If-Match, correlation), `run` performs the command through the write service,
+ * which owns the idempotency rules, and the result becomes the answer.
  */
 export async function write(
   req: FastifyRequest,
   reply: FastifyReply,
-  writer: Writer,
   spec: WriteSpec,
   run: (ctx: WriteContext) => Promise<WriteResult>,
 ): Promise<void> {
   const ctx = writeContext(req);
   const key = req.method === 'POST' ? idempotencyKey(req) : undefined;
-  if (key !== undefined) {
-    const hash = requestHash(req.method, req.url.split('?')[0]!, req.body);
-    const replay = writer.findReplay(ctx.actor, key, hash);
-    if (replay) return answer(reply, spec, replay);
-    ctx.idempotencyKey = key;
-    ctx.requestHash = hash;
-  }
+  if (key !== undefined) ctx.idempotency = { key, method: req.method, path: req.url.split('?')[0] ?? req.url, body: req.body };
   return answer(reply, spec, await run(ctx));
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
 
-/** The fields of a stored event that its leaf commits to (DESIGN.md, Verifiable log). */
+/** The fields of a stored event that its leaf commits to (docs/log.md). */
 export interface LeafInput {
   index: number;
   stream: string;

@@ -78,8 +78,22 @@ export interface SubscribeOptions {
   from?: bigint;
 }
 
+/** One event of an import: the leaf-input fields as exported, optionally with the leaf hash to check. */
+export interface ImportedEvent {
+  index: bigint;
+  stream: string;
+  revision: bigint;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  recordedAt: string;
+  data: unknown;
+  metadata: EventMetadata;
+  leafHash?: Buffer;
+}
+
 export interface EventStore {
-  readonly kind: 'sqlite' | 'kurrentdb';
+  readonly kind: 'sqlite' | 'kurrentdb' | 'postgres';
   append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Throws StreamNotFound when the stream has no events. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
@@ -93,6 +107,14 @@ export interface EventStore {
   /** Cheap reachability check for /health. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Optional capability, for `palimpsest import` only: writes exported events verbatim (append sets
+   * recordedAt from the clock, and the leaf hashes commit to recordedAt, so an import through append
+   * could never reproduce the exported tree). An adapter that has it checks that each batch
+   * continues the log densely, each stream at its next revision, recordedAt never decreasing, and
+   * that a given leaf hash equals the one recomputed from the fields.
+   */
+  importEvents?(events: ImportedEvent[]): Promise<void>;
 }
 
 export class WrongExpectedVersion extends Error {

@@ -9,10 +9,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { allFolds } from '../../src/app/folds.ts';
-import { foldAll, LiveModels, type Fold } from '../../src/app/live-models.ts';
-import { openRuntime } from '../../src/app/runtime.ts';
+import { foldLog, LiveModels } from '../../src/app/live-models.ts';
+import type { Projection } from '../../projections/projection.ts';
+import { openRuntime } from '../../src/cli/runtime.ts';
 import { keepSnapshots, loadSnapshot, saveSnapshot, snapshotPath } from '../../src/app/snapshots.ts';
-import { fingerprint } from '../../src/cli/audit.ts';
 import { loadConfig } from '../../src/config.ts';
 import { MerkleLog } from '../../src/log/merkle.ts';
 import type { EventStore } from '../../src/store/port.ts';
@@ -23,7 +23,7 @@ interface Fixture {
   dir: string;
   store: SqliteStore;
   gen: LogGenerator;
-  folds: Fold[];
+  folds: Projection[];
   /** Appends `n` more incidents of about 40 events each. */
   grow(n: number): Promise<void>;
 }
@@ -50,11 +50,11 @@ async function fixture(t: Test): Promise<Fixture> {
 }
 
 /** Every fold's comparable text: projections' serialize, the tree's size and root, a stable dump. */
-function texts(folds: readonly Fold[], states: Map<string, unknown>): Record<string, string> {
-  return Object.fromEntries(folds.map((f) => [f.name, fingerprint(f, states.get(f.name))]));
+function texts(folds: readonly Projection[], states: Map<string, unknown>): Record<string, string> {
+  return Object.fromEntries(folds.map((f) => [f.name, f.serialize(states.get(f.name))]));
 }
 
-async function liveFrom(store: EventStore, folds: Fold[], initial?: { next: bigint; states: Map<string, unknown> }): Promise<LiveModels> {
+async function liveFrom(store: EventStore, folds: Projection[], initial?: { next: bigint; states: Map<string, unknown> }): Promise<LiveModels> {
   const live = new LiveModels(store, folds, initial);
   await live.start();
   await live.stop();
@@ -62,7 +62,7 @@ async function liveFrom(store: EventStore, folds: Fold[], initial?: { next: bigi
 }
 
 async function fullReplay(f: Fixture): Promise<Record<string, string>> {
-  return texts(f.folds, foldAll(allFolds(), await f.store.readAll()));
+  return texts(f.folds, (await foldLog(f.store, allFolds())).states);
 }
 
 function warnings(): { warn(m: string): void; seen: string[] } {

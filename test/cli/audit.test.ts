@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import { allFolds } from '../../src/app/folds.ts';
-import { openRuntime } from '../../src/app/runtime.ts';
+import { openRuntime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { parseCheckpoint, signCheckpoint } from '../../src/log/checkpoint.ts';
 import { loadSigningKey, signingKeyFrom } from '../../src/log/keys.ts';

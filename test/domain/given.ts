@@ -1,12 +1,8 @@
 import type { Test } from 'tap';
 import { DomainError, type DomainErrorCode } from '../../src/domain/errors.ts';
+import type { Decider } from '../../src/domain/decider.ts';
 import { EVENT_SCHEMAS, type DomainEvent } from '../../src/domain/events.ts';
 
-export interface Decider<C, E extends DomainEvent, S> {
-  initial(): S;
-  evolve(state: S, event: E): S;
-  decide(cmd: C, state: S): E[];
-}
 
 /**
  * given(events).when(command).then(expected): folds `events`, decides `command`, and checks the result
@@ -14,7 +10,7 @@ export interface Decider<C, E extends DomainEvent, S> {
  * carry no `undefined` member, and `decide` must leave the state it was given untouched.
  * Returns what decide produced (events, or the DomainError) for further checks.
  */
-export function scenarios<C, E extends DomainEvent, S>(t: Test, decider: Decider<C, E, S>) {
+export function scenarios<C, E extends DomainEvent, S>(t: Test, decider: Decider<C, S, E>) {
   return {
     given(events: E[]) {
       const state = events.reduce((s, e) => decider.evolve(s, e), decider.initial());
@@ -54,7 +50,7 @@ export function scenarios<C, E extends DomainEvent, S>(t: Test, decider: Decider
 }
 
 /** Folds events from the initial state. */
-export function fold<E, S>(decider: Pick<Decider<never, E & DomainEvent, S>, 'initial' | 'evolve'>, events: E[]): S {
+export function fold<E, S>(decider: Pick<Decider<never, S, E & DomainEvent>, 'initial' | 'evolve'>, events: E[]): S {
   return events.reduce((s, e) => decider.evolve(s, e as E & DomainEvent), decider.initial());
 }
 

@@ -2,10 +2,10 @@ import t from 'tap';
 import type { Test } from 'tap';
 import type { SourceCommand } from '../../src/domain/commands.ts';
 import type { SourceEvent, SourceRegisteredData } from '../../src/domain/events.ts';
-import { decideSource, evolveSource, initialSourceState } from '../../src/domain/source.ts';
+import { sourceDecider } from '../../src/domain/decider.ts';
 import { fold, scenarios } from './given.ts';
 
-const decider = { initial: initialSourceState, evolve: evolveSource, decide: (cmd: SourceCommand, s: ReturnType<typeof initialSourceState>) => decideSource(cmd, s) };
+const decider = sourceDecider;
 const given = (t: Test, events: SourceEvent[]) => scenarios(t, decider).given(events);
 
 const reuters: SourceRegisteredData = { sourceId: 'reuters', name: 'Reuters', kind: 'news-outlet', url: 'https://www.reuters.com', country: 'GB' };

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { openRuntime } from '../../src/app/runtime.ts';
-import { seedDemo } from '../../src/app/seed.ts';
+import { openRuntime } from '../../src/cli/runtime.ts';
+import { seedDemo } from '../../src/cli/seed.ts';
 import { ADMIN_TOKEN, fixtures, tempDir, testConfig } from './harness.ts';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { incidentStream } from '../../src/domain/events.ts';
 import { ADMIN_TOKEN, fixtures, harness, json, tempDir, testConfig } from './harness.ts';
 

@@ -154,3 +154,26 @@ t.test('the timeline headline follows every change of its incident', async (t) =
   await h.req({ method: 'PATCH', url: '/incidents/inc', payload: { title: 'Renamed', reason: 'r' }, headers: { 'content-type': 'application/json' } });
   t.equal(json(await h.get('/incidents')).items[0].title, 'Renamed');
 });
+
+t.test('a revision without a citation leaves the claim without one, in the view as in what was decided', async (t) => {
+  const h = await setup(t);
+  const rec = await h.post('/incidents/inc/claims', fixtures.deaths('c-quote', 'src-a', atLeast(2), {
+    citation: { url: 'https://example.org/a', quote: 'at least 2 killed' },
+  }));
+  t.equal(rec.statusCode, 201, rec.body);
+  const rev = await h.post('/incidents/inc/claims/c-quote/revisions', { value: exact(3), statedAt: '2024-10-08' });
+  t.equal(rev.statusCode, 201, rev.body);
+
+  const claim = json(await h.get('/incidents/inc')).facts.deaths.claims[0];
+  t.match(claim, { claimId: 'c-quote', value: exact(3), statedAt: '2024-10-08', revisionCount: 1, correctionCount: 0 });
+  t.notOk('citation' in claim, 'the old quote is not shown beside the new value');
+  const one = json(await h.get('/incidents/inc/claims/c-quote'));
+  t.notOk('citation' in one, 'nor on the claim read alone');
+  const asOf = json(await h.get('/incidents/inc?atRevision=2')).facts.deaths.claims[0];
+  t.notOk('citation' in asOf, 'nor in an as-of view folded from the stream');
+
+  const erratum = await h.post('/incidents/inc/claims/c-quote/corrections', { changes: { citation: { url: 'https://example.org/b' } }, reason: 'transcription' });
+  t.equal(erratum.statusCode, 201, erratum.body);
+  const fixed = json(await h.get('/incidents/inc')).facts.deaths.claims[0];
+  t.match(fixed, { citation: { url: 'https://example.org/b' }, revisionCount: 1, correctionCount: 1 }, 'an erratum is counted on the claim');
+});

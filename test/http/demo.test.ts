@@ -1,6 +1,6 @@
 import t from 'tap';
-import { seedDemo } from '../../src/app/seed.ts';
-import { demoRequests } from '../../scripts/demo-data.ts';
+import { seedDemo } from '../../src/cli/seed.ts';
+import { demoRequests } from '../../src/demo/dataset.ts';
 import { harness, json } from './harness.ts';
 
 t.test('the demo dataset loads through the API and tells its story', async (t) => {

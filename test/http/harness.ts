@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Test } from 'tap';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';

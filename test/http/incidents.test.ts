@@ -34,7 +34,7 @@ t.test('server-generated incident id is a slug of the title', async (t) => {
   t.equal(res.headers.location, `/incidents/${json(res).id}`);
 });
 
-t.test('errors are problem+json with the status of DESIGN.md', async (t) => {
+t.test('errors are problem+json with the status of docs/api.md', async (t) => {
   const h = await harness(t);
   await h.post('/incidents', fixtures.incident('dup'));
 

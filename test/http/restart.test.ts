@@ -1,6 +1,6 @@
 import t from 'tap';
 import { leanProjections as projections } from '../../projections/index.ts';
-import { seedDemo } from '../../src/app/seed.ts';
+import { seedDemo } from '../../src/cli/seed.ts';
 import type { MerkleLog } from '../../src/log/merkle.ts';
 import { harness } from './harness.ts';
 

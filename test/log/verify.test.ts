@@ -7,7 +7,7 @@ import { eventLeafHash } from '../../src/log/leaf.ts';
 import { MerkleLog } from '../../src/log/merkle.ts';
 import { checkAgainstCheckpoint, verifyEvents } from '../../src/log/verify.ts';
 
-// The DESIGN.md leaf test vector, as event 0.
+// The leaf test vector of docs/log.md, as event 0.
 const geo: StoredEvent = {
   index: 0n,
   position: 100n,
@@ -54,7 +54,7 @@ t.test('an intact log verifies and gives the RFC 9162 root', async (t) => {
   t.ok(r.ok);
   t.equal(r.firstBad, undefined);
   t.equal(r.size, 12);
-  t.equal(r.log.leafHash(0).toString('base64'), 'jFmD9FQikig7SSCK5XneZpj/qfVJqu25aTkq+7KrcqA=', 'DESIGN.md vector');
+  t.equal(r.log.leafHash(0).toString('base64'), 'jFmD9FQikig7SSCK5XneZpj/qfVJqu25aTkq+7KrcqA=', 'docs/log.md vector');
   const expected = new MerkleLog();
   for (const e of events) expected.append(eventLeafHash(e));
   t.same(r.root, expected.root());

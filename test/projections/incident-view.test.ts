@@ -1,5 +1,7 @@
 import t from 'tap';
-import { buildIncidentView, getClaim, getIncident, incidentView } from '../../projections/incident-view.ts';
+import { incidentView } from '../../projections/incident-view.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
+import { buildIncidentView, getClaim } from '../../projections/incident-view/render.ts';
 import { exact, Log } from './helpers.ts';
 
 function live(log: Log) {
@@ -40,7 +42,7 @@ t.test('a claim in the view has every field, with rank normal by default and abs
   const v = getIncident(live(log), 'i');
   t.strictSame(v?.facts['deaths[group=civilians]']?.claims, [{
     claimId: 'c1', predicate: 'deaths', qualifiers: { group: 'civilians' }, sourceId: 'geo', value: exact(3), statedAt: '2024-10-07',
-    status: 'active', rank: 'normal', revisionCount: 0, citation: { url: 'https://geo.tv/a' }, mode: 'statement', recordedAt: rec.recordedAt,
+    status: 'active', rank: 'normal', revisionCount: 0, correctionCount: 0, citation: { url: 'https://geo.tv/a' }, mode: 'statement', recordedAt: rec.recordedAt,
   }]);
   const c2 = v?.facts.cause?.claims[0];
   t.notOk(c2 && 'qualifiers' in c2, 'empty qualifiers are omitted');
@@ -131,7 +133,7 @@ t.test('knownAt: statements count only when stated by then; our own events apply
   log.record('i', { claimId: 'a', predicate: 'deaths', value: exact(3), sourceId: 'geo', statedAt: '2024-10-07' });
   log.record('i', { claimId: 'late', predicate: 'deaths', value: exact(99), sourceId: 'dawn', statedAt: '2024-10-10T00:00:00Z' });
   log.revise('i', { claimId: 'a', value: exact(8), statedAt: '2024-10-09' });
-  // An erratum to a claim made before knownAt applies, even though it is recorded much later.
+  // A rank recorded after the revision judges the revision (and any later layer), not the statement before it.
   log.rank('i', 'a', 'preferred');
   log.rank('i', 'late', 'deprecated');
   const events = log.stream('i');
@@ -139,7 +141,7 @@ t.test('knownAt: statements count only when stated by then; our own events apply
   // The date-only statedAt 2024-10-07 is known by the end of that day, not at its start.
   t.same(Object.keys(buildIncidentView(events, { knownAt: '2024-10-07T12:00:00Z' })?.facts ?? {}), []);
   const v7 = buildIncidentView(events, { knownAt: '2024-10-07T23:59:59.999Z' });
-  t.match(v7?.facts.deaths, { status: 'preferred', value: exact(3) });
+  t.match(v7?.facts.deaths, { status: 'reported', value: exact(3) }, 'under knownAt a rank never applies to an earlier layer than the one it judged');
   t.equal(v7?.facts.deaths?.claims.length, 1, 'the claim stated later is not known, nor its rank an error');
   t.equal(v7?.facts.deaths?.claims[0]?.revisionCount, 0);
   t.equal(v7?.revision, 5, 'revision is the record\'s');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { applyAll, initialReadModels, projections, serializeAll } from '../../projections/index.ts';
-import { getIncident } from '../../projections/incident-view.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
 import { getHistory } from '../../projections/provenance-history.ts';
 import { queryTimeline } from '../../projections/timeline.ts';
 import type { StoredEvent } from '../../src/store/port.ts';

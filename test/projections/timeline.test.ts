@@ -1,7 +1,7 @@
 import t from 'tap';
 import { InvalidQuery } from '../../projections/cursor.ts';
 import { incidentView } from '../../projections/incident-view.ts';
-import type { ViewState } from '../../projections/incident-view.ts';
+import type { ViewState } from '../../projections/incident-view/fold.ts';
 import { buildTimeline, queryTimeline } from '../../projections/timeline.ts';
 import type { TimelineQuery } from '../../projections/timeline.ts';
 import { exact, Log } from './helpers.ts';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { fixtures, harness, json, type Harness } from '../http/harness.ts';
 
 /**
- * Every route × every kind of caller → the status DESIGN.md's roles give: reader (projections),
+ * Every route × every kind of caller → the status docs/api.md's roles give: reader (projections),
  * editor (writes), auditor (raw events and the log), admin (all). The expectations come from the
  * table below, not from the routes' own config, so a route with the wrong role fails here.
  */

@@ -191,6 +191,40 @@ export function storeContract(t: Test, name: string, factory: () => Promise<Cont
       t.same(await store.readAll({ from: last.index, limit: 0 }), []);
     });
 
+    await t.test('the port rules: every adapter refuses the same bad calls, and writes nothing', async (t) => {
+      const s = streamName('rules');
+      await store.append(s, [newEvent()]);
+      const sizeBefore = await store.size();
+      const refusals: Array<[string, () => Promise<unknown>]> = [
+        ['readStream from -1', () => store.readStream(s, { from: -1n })],
+        ['readStream limit -1', () => store.readStream(s, { limit: -1 })],
+        ['readStream limit 1.5', () => store.readStream(s, { limit: 1.5 })],
+        ['readAll from -1', () => store.readAll({ from: -1n })],
+        ['readAll limit -1', () => store.readAll({ limit: -1 })],
+        ['append expected -1', () => store.append(s, [newEvent()], { expected: -1n })],
+        ['append to an empty stream name', () => store.append('', [newEvent()])],
+        ['event id not a UUID', () => store.append(s, [{ ...newEvent(), eventId: 'not-a-uuid' }])],
+        ['event id in upper case', () => store.append(s, [{ ...newEvent(), eventId: randomUUID().toUpperCase() }])],
+        ['one event id twice', () => { const e = newEvent(); return store.append(s, [e, { ...e }]); }],
+        ['schemaVersion 0', () => store.append(s, [{ ...newEvent(), schemaVersion: 0 }])],
+        ['data 42', () => store.append(s, [newEvent('ContractTested', 42)])],
+        ['data null', () => store.append(s, [newEvent('ContractTested', null)])],
+        ['data a string', () => store.append(s, [newEvent('ContractTested', 'text')])],
+        ['data an array', () => store.append(s, [newEvent('ContractTested', [1, 2])])],
+        ['metadata without actor', () => store.append(s, [{ ...newEvent(), metadata: { correlationId: 'c' } as unknown as NewEvent['metadata'] }])],
+        ['metadata with a number', () => store.append(s, [{ ...newEvent(), metadata: { actor: 'a', correlationId: 7 } as unknown as NewEvent['metadata'] }])],
+        ['metadata with an unknown key', () => store.append(s, [{ ...newEvent(), metadata: { actor: 'a', correlationId: 'c', secret: 'x' } as unknown as NewEvent['metadata'] }])],
+      ];
+      for (const [what, call] of refusals) {
+        const err = await caught(call());
+        t.ok(err instanceof TypeError || err instanceof RangeError, `${what}: refused with a TypeError or RangeError`);
+      }
+      t.equal(await store.size(), sizeBefore, 'no refused call wrote anything');
+      t.equal(await store.streamRevision(s), 0n);
+      const err = await caught((async () => { store.subscribe({ from: -1n }); })());
+      t.ok(err instanceof RangeError, 'subscribe from -1: RangeError');
+    });
+
     await t.test('subscribe: history, then caughtUp once, then live events, in order', async (t) => {
       const s = streamName('sub');
       const history = await store.append(s, [newEvent(), newEvent(), newEvent()]);

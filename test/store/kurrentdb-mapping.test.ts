@@ -228,7 +228,7 @@ t.test('connection string: our prefix parameter is read and removed', async (t) 
 });
 
 t.test('recorded event → StoredEvent, and its leaf', async (t) => {
-  // The DESIGN.md test vector, as KurrentDB would hand it back.
+  // The docs/log.md test vector, as KurrentDB would hand it back.
   const recorded = {
     streamId: 'source-geo-news',
     id: '0B6C1F3E-7D2A-4C55-9E1B-2F8A6D4C3B10',
@@ -256,7 +256,7 @@ t.test('recorded event → StoredEvent, and its leaf', async (t) => {
   t.equal(
     leafHashOf(canonicalLeaf(leafInput(stored))).toString('base64'),
     'jFmD9FQikig7SSCK5XneZpj/qfVJqu25aTkq+7KrcqA=',
-    'the DESIGN.md leaf vector: recordedAt from our metadata, not KurrentDB created',
+    'the docs/log.md leaf vector: recordedAt from our metadata, not KurrentDB created',
   );
   t.throws(() => toStoredEvent({ ...recorded, isJson: false }, 0n, pos(1n)), MalformedEvent, 'a binary event is not ours');
   t.throws(() => toStoredEvent({ ...recorded, metadata: undefined }, 0n, pos(1n)), MalformedEvent);

@@ -1,18 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { claimId as newClaimId, randomBase36 } from '../../domain/ids.ts';
-import type { WriteResult } from '../../app/writer.ts';
+import type { WriteResult } from '../../app/write-service.ts';
 import type { AppServices } from '../services.ts';
 import {
   AnyObject, AsOfQuery, ClaimParams, CorrectClaimBody, IncidentParams, ProblemSchema, RankClaimBody, RecordClaimBody, RetractClaimBody,
   ReviseClaimBody, Written,
 } from '../schemas.ts';
-import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
-const claimIdOf = (r: WriteResult): string => String(r.firstData.claimId);
+const claimIdOf = (r: WriteResult): string => String(r.ids.claimId);
 
 /** The four events a claim can take after it is recorded, each its own sub-resource. */
 const CLAIM_EVENTS = [
@@ -27,9 +27,9 @@ export function claimRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.post('/incidents/:id/claims', {
       config: { role: 'editor' },
       schema: { tags: ['claims'], summary: 'Record what a source said', params: IncidentParams, body: RecordClaimBody, response: { 201: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, {
+    }, (req, reply) => write(req, reply, {
       status: 201, idField: 'claimId', id: claimIdOf, location: (r) => `/incidents/${req.params.id}/claims/${claimIdOf(r)}`,
-    }, (ctx) => s.writer.incident({
+    }, (ctx) => s.writer.handleIncident({
       type: 'RecordClaim', ...req.body, incidentId: req.params.id, claimId: req.body.claimId ?? newClaimId(randomBase36),
     }, ctx)));
 
@@ -37,16 +37,16 @@ export function claimRoutes(s: AppServices): FastifyPluginAsyncZod {
       app.post(`/incidents/:id/claims/:claimId/${ev.path}`, {
         config: { role: 'editor' },
         schema: { tags: ['claims'], summary: ev.summary, params: ClaimParams, body: ev.body as z.ZodType<Record<string, unknown>>, response: { 201: Written, ...errors } },
-      }, (req, reply) => write(req, reply, s.writer, { status: 201, idField: 'claimId', id: () => req.params.claimId }, (ctx) => s.writer.incident({
+      }, (req, reply) => write(req, reply, { status: 201, idField: 'claimId', id: () => req.params.claimId }, (ctx) => s.writer.handleIncident({
         type: ev.type, ...(req.body as object), incidentId: req.params.id, claimId: req.params.claimId,
-      } as Parameters<typeof s.writer.incident>[0], ctx)));
+      } as Parameters<typeof s.writer.handleIncident>[0], ctx)));
     }
 
     app.get('/incidents/:id/claims/:claimId', {
       config: { role: 'reader' },
       schema: { tags: ['claims'], summary: 'One claim as in the view, with its own history', params: ClaimParams, querystring: AsOfQuery, response: { 200: AnyObject, ...errors } },
     }, async (req, reply) => {
-      const found = await s.reads.claim(req.params.id, req.params.claimId, asOfOf(req.query));
+      const found = await s.reads.claim(req.params.id, req.params.claimId, asOfFromQuery(req.query));
       if (found === 'no-incident') throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
       if (!found) throw new HttpProblem('claim-not-found', `no claim ${req.params.claimId} in incident ${req.params.id}`);
       return replyWithEtag(req, reply, readEtag(found.revision, req.query), found.claim);

@@ -5,7 +5,7 @@ import {
   AmendIncidentBody, AnyObject, AsOfQuery, HistoryQuery, IncidentParams, ProblemSchema, RegisterIncidentBody, StreamEventsQuery, TimelineQuery,
   Written,
 } from '../schemas.ts';
-import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 import { pageJson, sendJsonText } from '../json-cache.ts';
@@ -18,16 +18,16 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.post('/incidents', {
       config: { role: 'editor' },
       schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, {
-      status: 201, idField: 'id', id: (r) => String(r.firstData.incidentId), location: (r) => `/incidents/${String(r.firstData.incidentId)}`,
-    }, (ctx) => s.writer.incident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
+    }, (req, reply) => write(req, reply, {
+      status: 201, idField: 'id', id: (r) => String(r.ids.incidentId), location: (r) => `/incidents/${String(r.ids.incidentId)}`,
+    }, (ctx) => s.writer.handleIncident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
 
     app.patch('/incidents/:id', {
       config: { role: 'editor' },
       schema: { tags: ['incidents'], summary: 'Amend an incident (changed fields and a reason)', params: IncidentParams, body: AmendIncidentBody, response: { 200: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
+    }, (req, reply) => write(req, reply, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
       const { reason, ...changes } = req.body;
-      return s.writer.incident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
+      return s.writer.handleIncident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
     }));
 
     app.get('/incidents', {
@@ -42,7 +42,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
       config: { role: 'reader' },
       schema: { tags: ['incidents'], summary: 'Current view of an incident, every fact resolved with its claims', params: IncidentParams, querystring: AsOfQuery, response: { 200: AnyObject, 304: AnyObject.describe('Not modified'), ...errors } },
     }, async (req, reply) => {
-      const view = await s.reads.incident(req.params.id, asOfOf(req.query));
+      const view = await s.reads.incident(req.params.id, asOfFromQuery(req.query));
       if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
       return replyWithEtag(req, reply, readEtag(view.revision, req.query), view);
     });
@@ -52,7 +52,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
       schema: { tags: ['incidents'], summary: 'Provenance of an incident, oldest first', params: IncidentParams, querystring: HistoryQuery, response: { 200: AnyObject, ...errors } },
     }, async (req, reply) => {
       const { fact, claimId, ...asOf } = req.query;
-      const h = await s.reads.history(req.params.id, asOfOf(asOf), { ...(fact !== undefined ? { fact } : {}), ...(claimId !== undefined ? { claimId } : {}) });
+      const h = await s.reads.history(req.params.id, asOfFromQuery(asOf), { ...(fact !== undefined ? { fact } : {}), ...(claimId !== undefined ? { claimId } : {}) });
       if (!h) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
       return replyWithEtag(req, reply, readEtag(h.revision, asOf), { items: h.items });
     });

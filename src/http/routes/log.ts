@@ -6,6 +6,7 @@ import type { MerkleLog } from '../../log/merkle.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
 import type { AppServices } from '../services.ts';
 import { AnyObject, CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { readLog } from '../../store/read-log.ts';
 import { HttpProblem } from '../problems.ts';
 
 const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
@@ -81,11 +82,13 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
 /** Streams the log page by page; a page is read only when the client has taken the previous one. */
 async function* ndjson(s: AppServices, from: bigint): AsyncGenerator<string> {
-  let next = from;
-  for (;;) {
-    const page = await s.store.readAll({ from: next, limit: 1000 });
-    if (page.length === 0) return;
-    yield `${page.map((e) => JSON.stringify(eventItem(e))).join('\n')}\n`;
-    next += BigInt(page.length);
+  const PAGE = 1000;
+  let lines: string[] = [];
+  for await (const e of readLog(s.store, { from, pageSize: PAGE })) {
+    lines.push(JSON.stringify(eventItem(e)));
+    if (lines.length < PAGE) continue;
+    yield `${lines.join('\n')}\n`;
+    lines = [];
   }
+  if (lines.length > 0) yield `${lines.join('\n')}\n`;
 }

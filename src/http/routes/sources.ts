@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { slugId, randomBase36 } from '../../domain/ids.ts';
 import type { AppServices } from '../services.ts';
 import { AmendSourceBody, AnyObject, ProblemSchema, RegisterSourceBody, SourceParams, SourcesQuery, AsOfCollectionQuery, Written } from '../schemas.ts';
-import { asOfOf, readEtag, replyWithEtag } from '../etag.ts';
+import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 
@@ -13,16 +13,16 @@ export function sourceRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.post('/sources', {
       config: { role: 'editor' },
       schema: { tags: ['sources'], summary: 'Register a source', body: RegisterSourceBody, response: { 201: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, {
-      status: 201, idField: 'id', id: (r) => String(r.firstData.sourceId), location: (r) => `/sources/${String(r.firstData.sourceId)}`,
-    }, (ctx) => s.writer.source({ type: 'RegisterSource', ...req.body, sourceId: req.body.sourceId ?? slugId(req.body.name, randomBase36, 'source') }, ctx)));
+    }, (req, reply) => write(req, reply, {
+      status: 201, idField: 'id', id: (r) => String(r.ids.sourceId), location: (r) => `/sources/${String(r.ids.sourceId)}`,
+    }, (ctx) => s.writer.handleSource({ type: 'RegisterSource', ...req.body, sourceId: req.body.sourceId ?? slugId(req.body.name, randomBase36, 'source') }, ctx)));
 
     app.patch('/sources/:id', {
       config: { role: 'editor' },
       schema: { tags: ['sources'], summary: 'Amend a source (changed fields and a reason)', params: SourceParams, body: AmendSourceBody, response: { 200: Written, ...errors } },
-    }, (req, reply) => write(req, reply, s.writer, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
+    }, (req, reply) => write(req, reply, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
       const { reason, ...changes } = req.body;
-      return s.writer.source({ type: 'AmendSource', sourceId: req.params.id, changes, reason }, ctx);
+      return s.writer.handleSource({ type: 'AmendSource', sourceId: req.params.id, changes, reason }, ctx);
     }));
 
     app.get('/sources', {
@@ -34,7 +34,7 @@ export function sourceRoutes(s: AppServices): FastifyPluginAsyncZod {
       config: { role: 'reader' },
       schema: { tags: ['sources'], summary: 'One source with its counts', params: SourceParams, querystring: AsOfCollectionQuery, response: { 200: AnyObject, 304: AnyObject.describe('Not modified'), ...errors } },
     }, async (req, reply) => {
-      const source = await s.reads.source(req.params.id, asOfOf(req.query));
+      const source = await s.reads.source(req.params.id, asOfFromQuery(req.query));
       if (!source) throw new HttpProblem('source-not-found', `no source ${req.params.id}`);
       return replyWithEtag(req, reply, readEtag(source.revision, req.query), source);
     });

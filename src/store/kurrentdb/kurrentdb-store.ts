@@ -12,12 +12,11 @@
  * Reads whose answer must include this process's own writes use `requiresLeader: true`: a
  * follower may not have the write yet when the leader has acknowledged it.
  */
-import { BACKWARDS, END, FORWARDS, KurrentDBClient, START, isCommandError, ErrorType } from '@kurrent/kurrentdb-client';
-import type { AllStreamResolvedEvent, AllStreamSubscription, Filter, Position, ReadPosition } from '@kurrent/kurrentdb-client';
+import { BACKWARDS, END, FORWARDS, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
+import type { Filter, ReadPosition } from '@kurrent/kurrentdb-client';
 import {
   StoreUnavailable,
   StreamNotFound,
-  WrongExpectedVersion,
   type AppendOptions,
   type AppendResult,
   type EventStore,
@@ -28,9 +27,11 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
-  type SubscriptionMessage,
 } from '../port.ts';
+import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, checkStreamName } from '../rules.ts';
 import { LogIndex } from './log-index.ts';
+import { readRange, type RangeSource } from './read-range.ts';
+import { KurrentSubscription, type AllEvent, type SubscriptionSource } from './subscription.ts';
 import {
   isPalimpsestEvent,
   isStreamNotFound,
@@ -46,11 +47,6 @@ import {
   type RecordedLike,
 } from './mapping.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Events per $all read page when paging through readAll. */
-const PAGE = 500;
-const RESUBSCRIBE_MIN_MS = 100;
-const RESUBSCRIBE_MAX_MS = 5_000;
 const PING_DEADLINE_MS = 2_000;
 
 export async function openKurrentStore(url: string): Promise<EventStore> {
@@ -66,10 +62,6 @@ export async function openKurrentStore(url: string): Promise<EventStore> {
   return store;
 }
 
-/** An $all event the adapter has checked is one of ours. */
-interface AllEvent extends RecordedLike {
-  position: Position;
-}
 
 class KurrentStore implements EventStore {
   readonly kind = 'kurrentdb' as const;
@@ -163,10 +155,8 @@ class KurrentStore implements EventStore {
 
   async append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     this.#assertOpen();
-    const expected = options.expected ?? 'any';
     this.#checkStream(stream);
-    const prepared = prepareEvents(events);
-    toStreamState(expected); // rejects a negative revision before anything is sent
+    const { expected, events: prepared } = checkAppend(stream, events, options);
 
     // Up to date before deciding: replay detection reads the map, and recordedAt must not fall
     // behind an event another instance has just written.
@@ -232,12 +222,7 @@ class KurrentStore implements EventStore {
   /** An empty append: check `expected` and describe the stream as it stands. */
   async #describe(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     const head = await this.#head(stream);
-    const current = head?.revision;
-    const ok = expected === 'any'
-      || (expected === 'no_stream' && current === undefined)
-      || (expected === 'stream_exists' && current !== undefined)
-      || (typeof expected === 'bigint' && current === expected);
-    if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
+    checkExpected(stream, expected, head?.revision);
     if (head === undefined) return { nextRevision: -1n, index: -1n, position: -1n, replayed: false };
     return { nextRevision: head.revision, index: head.index, position: head.position, replayed: false };
   }
@@ -257,9 +242,8 @@ class KurrentStore implements EventStore {
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
     this.#checkStream(stream);
-    const limit = checkLimit(options.limit);
-    if (options.from !== undefined && options.from < 0n) throw new RangeError(`from ${options.from} is negative`);
-    const backwards = options.direction === 'backwards';
+    const { from, direction, limit } = checkReadStream(stream, options);
+    const backwards = direction === 'backwards';
     if (limit === 0) {
       // The client reads "maxCount 0" as no limit; the port means none. Still say whether it exists.
       if ((await this.streamRevision(stream)) === undefined) throw new StreamNotFound(stream);
@@ -268,7 +252,7 @@ class KurrentStore implements EventStore {
     const recorded: RecordedLike[] = [];
     try {
       for await (const resolved of this.#client.readStream(stream, {
-        fromRevision: options.from ?? (backwards ? END : START),
+        fromRevision: from ?? (backwards ? END : START),
         direction: backwards ? BACKWARDS : FORWARDS,
         ...(limit === undefined ? {} : { maxCount: limit }),
         requiresLeader: true,
@@ -305,59 +289,14 @@ class KurrentStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const from = options.from ?? 0n;
-    if (from < 0n) throw new RangeError(`from ${from} is negative`);
-    const limit = checkLimit(options.limit);
+    const { from, limit } = checkReadAll(options);
     await this.catchUp().catch((err: unknown) => {
       throw toPortError(err, '$all');
     });
     const size = this.#index.size;
     if (from >= size || limit === 0) return [];
     const end = limit === undefined || from + BigInt(limit) > size ? size : from + BigInt(limit);
-    return this.#readRange(from, end);
-  }
-
-  /**
-   * Events [from, end) of the index map, read from $all. Starts at the event *before* `from` and
-   * skips by index, so it is right whether the server treats a read's start position as inclusive
-   * or not.
-   */
-  async #readRange(from: bigint, end: bigint): Promise<StoredEvent[]> {
-    const out: StoredEvent[] = [];
-    let next = from;
-    let cursor: ReadPosition = from === 0n ? START : (this.#index.at(from - 1n)?.position ?? START);
-    while (next < end) {
-      let read = 0;
-      const pageSize = Math.min(PAGE, Number(end - next)) + 1;
-      try {
-        const page: AsyncIterable<AllStreamResolvedEvent> = this.#client.readAll({
-          fromPosition: cursor,
-          filter: this.#filter,
-          maxCount: pageSize,
-          requiresLeader: true,
-        });
-        for await (const resolved of page) {
-          read += 1;
-          const raw = resolved.event;
-          if (raw === undefined) continue;
-          cursor = raw.position;
-          const e = this.#ours(raw);
-          if (e === undefined) continue;
-          const index = this.#index.indexOf(e.id.toLowerCase());
-          if (index === undefined || index >= end) return out;
-          if (index < next) continue;
-          if (index !== next) throw new Error(`$all read expected index ${next}, found ${index}`);
-          out.push(this.#stored(e, index));
-          next += 1n;
-          if (next >= end) return out;
-        }
-      } catch (err) {
-        throw toPortError(err, '$all');
-      }
-      // A short page is the end of $all; the map said there was more, so something is inconsistent.
-      if (read < pageSize) throw new Error(`$all ended at index ${next}, before the indexed end ${end}`);
-    }
-    return out;
+    return readRange(this.#rangeSource(), from, end);
   }
 
   async size(): Promise<bigint> {
@@ -370,13 +309,16 @@ class KurrentStore implements EventStore {
 
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.#assertOpen();
-    const from = options.from ?? 0n;
-    if (from < 0n) throw new RangeError(`from ${from} is negative`);
+    const from = checkFrom(options.from) ?? 0n;
     const sub = new KurrentSubscription(this.#subscriptionSource(), from, () => {
       this.#subscriptions.delete(sub);
     });
     this.#subscriptions.add(sub);
     return sub;
+  }
+
+  #rangeSource(): RangeSource {
+    return { client: this.#client, filter: this.#filter, index: this.#index, ours: (e) => this.#ours(e), stored: (e, index) => this.#stored(e, index) };
   }
 
   #subscriptionSource(): SubscriptionSource {
@@ -388,7 +330,7 @@ class KurrentStore implements EventStore {
       ours: (e) => this.#ours(e),
       indexOf: (e) => this.#indexOf(e.id.toLowerCase(), e.streamId),
       stored: (e, index) => this.#stored(e, index),
-      readRange: (from, end) => this.#readRange(from, end),
+      readRange: (from, end) => readRange(this.#rangeSource(), from, end),
     };
   }
 
@@ -416,177 +358,9 @@ class KurrentStore implements EventStore {
 
   /** A stream outside the prefixes would be written but never indexed, so it is refused up front. */
   #checkStream(stream: string): void {
-    if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
+    checkStreamName(stream);
     if (!isPalimpsestEvent(stream, 'x', this.#prefixes)) {
       throw new TypeError(`stream ${stream} is outside this store's streams (${this.#prefixes.join(', ')})`);
     }
   }
-}
-
-// ------------------------------------------------------------ subscription
-
-interface SubscriptionSource {
-  catchUp(): Promise<void>;
-  size(): bigint;
-  /** The $all position to subscribe from so that the first event delivered can be `index`. */
-  positionBefore(index: bigint): ReadPosition;
-  subscribe(fromPosition: ReadPosition): AllStreamSubscription;
-  ours(e: AllEvent | undefined): AllEvent | undefined;
-  indexOf(e: AllEvent): Promise<bigint>;
-  stored(e: AllEvent, index: bigint): StoredEvent;
-  readRange(from: bigint, end: bigint): Promise<StoredEvent[]>;
-}
-
-/**
- * A catch-up subscription to $all, delivering the port's dense indexes without gap or repeat.
- *
- * - Resuming: it subscribes from the $all position of the event before the next index (the
- *   server's subscription start is exclusive), and drops anything whose index was already
- *   delivered, so a resubscription after a drop neither skips nor repeats. It never resumes from
- *   the server's filtered-subscription checkpoints, which have been wrong in several server
- *   versions (kurrent-io/KurrentDB #3697, #4023, #4892, #4970).
- * - caughtUp: decided here, not from the client's `caughtUp` event. That event is emitted on the
- *   stream object while events before it may still sit unread in its buffer, and servers before
- *   23.10 do not send it. Here it is emitted once every event that existed at subscribe time (the
- *   map's size then) has been delivered, with the index of the last event delivered.
- */
-class KurrentSubscription implements Subscription {
-  readonly #src: SubscriptionSource;
-  readonly #onClose: () => void;
-  readonly #generator: AsyncGenerator<SubscriptionMessage, void, undefined>;
-  #closed = false;
-  #current: AllStreamSubscription | undefined;
-  #wake: (() => void) | undefined;
-  #released = false;
-
-  constructor(src: SubscriptionSource, from: bigint, onClose: () => void) {
-    this.#src = src;
-    this.#onClose = onClose;
-    this.#generator = this.#run(from);
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<SubscriptionMessage> {
-    return this.#generator;
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#wake?.();
-    // A pending next() is waiting on the client stream; ending that stream lets it return.
-    await this.#stop();
-    await this.#generator.return(undefined);
-    this.#release();
-  }
-
-  #release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#onClose();
-  }
-
-  async #stop(): Promise<void> {
-    const sub = this.#current;
-    this.#current = undefined;
-    if (sub === undefined) return;
-    try {
-      await sub.unsubscribe();
-    } catch {
-      // Already gone: nothing to stop.
-    }
-    sub.destroy();
-  }
-
-  async *#run(from: bigint): AsyncGenerator<SubscriptionMessage, void, undefined> {
-    try {
-      await this.#src.catchUp();
-      if (this.#closed) return;
-      const target = this.#src.size();
-      let next = from;
-      let caughtUp = false;
-      let attempt = 0;
-      const dueCaughtUp = (): SubscriptionMessage | undefined => {
-        if (caughtUp || next < target) return undefined;
-        caughtUp = true;
-        return { kind: 'caughtUp', index: target - 1n };
-      };
-
-      while (!this.#closed) {
-        const initial = dueCaughtUp();
-        if (initial !== undefined) yield initial;
-        const sub = this.#src.subscribe(this.#src.positionBefore(next));
-        this.#current = sub;
-        try {
-          for await (const resolved of sub) {
-            if (this.#closed) return;
-            const e = this.#src.ours(resolved.event);
-            if (e === undefined) continue;
-            const index = await this.#src.indexOf(e);
-            if (index < next) continue;
-            // A gap would mean the server skipped an event the map has; fill it from $all.
-            const events = index > next ? [...(await this.#src.readRange(next, index)), this.#src.stored(e, index)] : [this.#src.stored(e, index)];
-            for (const event of events) {
-              yield { kind: 'event', event };
-              next = event.index + 1n;
-              if (this.#closed) return;
-              const m = dueCaughtUp();
-              if (m !== undefined) yield m;
-            }
-            attempt = 0;
-          }
-        } catch (err) {
-          if (this.#closed) return;
-          if (!isDrop(err)) throw toPortError(err, '$all');
-        } finally {
-          if (this.#current === sub) await this.#stop();
-        }
-        if (this.#closed) return;
-        // Dropped (server restart, leader change, network): resubscribe from the last delivered event.
-        await this.#sleep(Math.min(RESUBSCRIBE_MAX_MS, RESUBSCRIBE_MIN_MS * 2 ** attempt));
-        attempt += 1;
-      }
-    } finally {
-      this.#release();
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.#wake = undefined;
-        resolve();
-      }
-      this.#wake = done;
-    });
-  }
-}
-
-/** Errors after which resubscribing can help; a refused request or our own bug cannot. */
-function isDrop(err: unknown): boolean {
-  if (!(err instanceof Error) || !isCommandError(err)) return false;
-  return err.type !== ErrorType.ACCESS_DENIED && err.type !== ErrorType.INVALID_ARGUMENT && err.type !== ErrorType.UNSUPPORTED;
-}
-
-// ------------------------------------------------------------ input checks
-
-/** The same checks as the SQLite adapter, and the data as a reader will parse it back. */
-function prepareEvents(events: NewEvent[]): NewEvent[] {
-  const seen = new Set<string>();
-  return events.map((e) => {
-    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
-    seen.add(e.eventId);
-    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
-    const dataText = JSON.stringify(e.data);
-    if (dataText === undefined) throw new TypeError(`event ${e.eventId}: data must be JSON`);
-    return { ...e, data: JSON.parse(dataText) as unknown };
-  });
-}
-
-function checkLimit(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
-  return limit;
 }

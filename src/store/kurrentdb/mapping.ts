@@ -23,8 +23,9 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../port.ts';
+import { OPTIONAL_METADATA_KEYS, RECORDED_AT } from '../rules.ts';
 
-/** The only streams Palimpsest writes (DESIGN.md, Streams and ids). Everything else on the server is not ours. */
+/** The only streams Palimpsest writes (incident-… and source-…). Everything else on the server is not ours. */
 export const PALIMPSEST_STREAM_PREFIXES: readonly string[] = ['incident-', 'source-'];
 
 /**
@@ -150,13 +151,11 @@ export interface StoredMetadataJson {
   recordedAt: string;
 }
 
-const OPTIONAL_METADATA_KEYS = ['causationId', 'idempotencyKey', 'requestHash'] as const;
-const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function encodeMetadata(metadata: EventMetadata, schemaVersion: number, recordedAt: string): StoredMetadataJson {
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1) throw new RangeError(`schemaVersion must be an integer >= 1, got ${schemaVersion}`);
   if (!RECORDED_AT.test(recordedAt)) throw new RangeError(`recordedAt must be YYYY-MM-DDTHH:mm:ss.sssZ, got ${recordedAt}`);
-  // Optional fields are omitted when absent, never stored as null or undefined (DESIGN.md).
+  // Optional fields are omitted when absent, never stored as null or undefined (docs/log.md).
   const out: StoredMetadataJson = { actor: metadata.actor, correlationId: metadata.correlationId, schemaVersion, recordedAt };
   for (const key of OPTIONAL_METADATA_KEYS) {
     const value = metadata[key];
@@ -229,7 +228,7 @@ export function toEventData(event: NewEvent, recordedAt: string): EventData {
 }
 
 /**
- * recordedAt never decreases along the log (DESIGN.md, Three times): the later of the clock and the
+ * recordedAt never decreases along the log (docs/log.md): the later of the clock and the
  * last value this client has seen, whether written by itself or read back from $all.
  */
 export function nextRecordedAt(now: Date, lastSeen: string | undefined): string {

@@ -3,10 +3,13 @@ import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
-  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type ExpectedRevision, type NewEvent,
+  type AppendOptions, type AppendResult, type EventStore, type ImportedEvent, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
+import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, type CheckedAppend } from '../rules.ts';
+import { importInTx, type ImportStatements } from './import.ts';
 import { migrate } from './migrations.ts';
+import { COLUMNS, isUniqueEventIdViolation, toStoredEvent, unavailable, type EventRow } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 
 export interface SqliteStoreOptions {
@@ -21,20 +24,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-/** One event of an import: the leaf-input fields as exported, optionally with the leaf hash to check. */
-export interface ImportedEvent {
-  index: bigint;
-  stream: string;
-  revision: bigint;
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  recordedAt: string;
-  data: unknown;
-  metadata: EventMetadata;
-  leafHash?: Buffer;
-}
-
 export interface SqliteSettings {
   journalMode: string;
   /** 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
@@ -42,39 +31,9 @@ export interface SqliteSettings {
   busyTimeoutMs: number;
 }
 
-interface EventRow {
-  idx: number;
-  stream: string;
-  revision: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  recorded_at: string;
-  data: string;
-  metadata: string;
-  leaf_hash: Buffer;
-}
-
 /** One append, serialised and checked before any transaction starts. */
-interface AppendRequest {
-  stream: string;
-  expected: ExpectedRevision;
-  events: PreparedEvent[];
-}
+type AppendRequest = CheckedAppend & { stream: string };
 
-interface PreparedEvent {
-  eventId: string;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  metadata: EventMetadata;
-  dataText: string;
-  metadataText: string;
-}
-
-const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
-const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Larger than any revision SQLite can hold: "from the end" for backwards reads. */
 const MAX_INT64 = 9223372036854775807n;
 const SUBSCRIPTION_BATCH = 500;
@@ -155,17 +114,12 @@ export class SqliteStore implements EventStore {
       }
     }));
     this.#appendTx = (requests) => tx.immediate(requests);
-    const importTx = db.transaction((events: ImportedEvent[]) => this.#importInTx(events));
+    const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
+    const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
   }
 
-  /**
-   * Writes exported events verbatim, one transaction per call: `palimpsest import` only. append()
-   * sets recordedAt from the clock, and the leaf hashes commit to recordedAt, so an import through
-   * append could never reproduce the exported tree. Nothing is trusted: each batch must continue
-   * the log densely (index = size), each stream at its next revision, recordedAt never decreasing,
-   * and a given leaf hash must equal the one recomputed from the fields.
-   */
+  /** The port's import capability (see EventStore.importEvents), one transaction per call. */
   async importEvents(events: ImportedEvent[]): Promise<void> {
     this.#assertOpen();
     if (events.length === 0) return;
@@ -177,47 +131,6 @@ export class SqliteStore implements EventStore {
     this.#signal.notify();
   }
 
-  #importInTx(events: ImportedEvent[]): void {
-    const last = this.#logHead.get();
-    let idx = last === undefined ? 0 : last.idx + 1;
-    let lastRecordedAt = last?.recorded_at;
-    const heads = new Map<string, number>();
-    for (const e of events) {
-      const where = `index ${e.index} (stream ${e.stream}, revision ${e.revision})`;
-      if (e.index !== BigInt(idx)) throw new Error(`import ${where}: the log continues at index ${idx}`);
-      let head = heads.get(e.stream);
-      if (head === undefined) {
-        const row = this.#streamHead.get(e.stream);
-        head = row === undefined ? -1 : row.revision;
-      }
-      if (e.revision !== BigInt(head + 1)) throw new Error(`import ${where}: the stream continues at revision ${head + 1}`);
-      if (!UUID.test(e.eventId)) throw new Error(`import ${where}: event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-      if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new Error(`import ${where}: schemaVersion is not an integer ≥ 1`);
-      if (!RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt))) throw new Error(`import ${where}: recordedAt ${JSON.stringify(e.recordedAt)} is not YYYY-MM-DDTHH:mm:ss.sssZ`);
-      if (lastRecordedAt !== undefined && e.recordedAt < lastRecordedAt) throw new Error(`import ${where}: recordedAt ${e.recordedAt} is before the previous event's ${lastRecordedAt}`);
-      const dataText = JSON.stringify(e.data);
-      const metadataText = JSON.stringify(e.metadata);
-      if (dataText === undefined || metadataText === undefined) throw new Error(`import ${where}: data and metadata must be JSON`);
-      // Hashed as a reader will parse the row back, like append does.
-      const leafHash = eventLeafHash({
-        index: e.index, stream: e.stream, revision: e.revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-        recordedAt: e.recordedAt, data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
-      });
-      if (e.leafHash !== undefined && !e.leafHash.equals(leafHash)) {
-        throw new Error(`import ${where}: leaf hash ${e.leafHash.toString('base64')} differs from recomputed ${leafHash.toString('base64')}`);
-      }
-      try {
-        this.#insert.run(idx, e.stream, Number(e.revision), e.eventId, e.type, e.schemaVersion, e.recordedAt, dataText, metadataText, leafHash);
-      } catch (err) {
-        if (isUniqueEventIdViolation(err)) throw new Error(`import ${where}: event id ${e.eventId} is already stored`);
-        throw err;
-      }
-      heads.set(e.stream, head + 1);
-      lastRecordedAt = e.recordedAt;
-      idx += 1;
-    }
-  }
-
   /**
    * Queued, then written by the next group commit (scheduled with setImmediate, so every append
    * that arrives in the same turn of the event loop shares its transaction and its fsync). The
@@ -226,7 +139,7 @@ export class SqliteStore implements EventStore {
   append(stream: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     try {
       this.#assertOpen();
-      const request = prepareRequest(stream, events, options.expected ?? 'any');
+      const request: AppendRequest = { stream, ...checkAppend(stream, events, options) };
       return new Promise<AppendResult>((resolve, reject) => {
         if (this.#queue.push({ request, resolve, reject }) === 1) setImmediate(() => this.#flush());
       });
@@ -335,10 +248,11 @@ export class SqliteStore implements EventStore {
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    const limit = sqlLimit(options.limit);
-    const rows = options.direction === 'backwards'
-      ? this.#readBackwards.all(stream, options.from ?? MAX_INT64, limit)
-      : this.#readForwards.all(stream, options.from ?? 0n, limit);
+    const { from, direction, limit } = checkReadStream(stream, options);
+    // LIMIT -1 is SQLite's "no limit".
+    const rows = direction === 'backwards'
+      ? this.#readBackwards.all(stream, from ?? MAX_INT64, limit ?? -1)
+      : this.#readForwards.all(stream, from ?? 0n, limit ?? -1);
     if (rows.length === 0 && this.#streamHead.get(stream) === undefined) throw new StreamNotFound(stream);
     return rows.map(toStoredEvent);
   }
@@ -351,7 +265,8 @@ export class SqliteStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
-    return this.#readAll.all(options.from ?? 0n, sqlLimit(options.limit)).map(toStoredEvent);
+    const { from, limit } = checkReadAll(options);
+    return this.#readAll.all(from, limit ?? -1).map(toStoredEvent);
   }
 
   async size(): Promise<bigint> {
@@ -367,7 +282,7 @@ export class SqliteStore implements EventStore {
   subscribe(options: SubscribeOptions = {}): Subscription {
     this.#assertOpen();
     const sub = subscription({
-      from: options.from ?? 0n,
+      from: checkFrom(options.from) ?? 0n,
       readBatch: (from) => this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
       size: () => this.#size(),
       signal: this.#signal,
@@ -410,70 +325,4 @@ export class SqliteStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((s) => s.close()));
     this.#db.close();
   }
-}
-
-function prepareRequest(stream: string, events: NewEvent[], expected: ExpectedRevision): AppendRequest {
-  if (typeof stream !== 'string' || stream.length === 0) throw new TypeError('stream must be a non-empty string');
-  if (typeof expected === 'bigint' && expected < 0n) throw new RangeError(`expected revision ${expected} is negative`);
-  const seen = new Set<string>();
-  const prepared = events.map((e): PreparedEvent => {
-    if (!UUID.test(e.eventId)) throw new TypeError(`event id ${JSON.stringify(e.eventId)} is not a lowercase UUID`);
-    if (seen.has(e.eventId)) throw new TypeError(`event id ${e.eventId} appears twice in one append`);
-    seen.add(e.eventId);
-    if (!Number.isSafeInteger(e.schemaVersion) || e.schemaVersion < 1) throw new TypeError(`schemaVersion ${e.schemaVersion} is not an integer ≥ 1`);
-    const dataText = JSON.stringify(e.data);
-    const metadataText = JSON.stringify(e.metadata);
-    if (dataText === undefined || metadataText === undefined) throw new TypeError(`event ${e.eventId}: data and metadata must be JSON`);
-    // The leaf commits to what a reader will parse back, not to the caller's object: JSON drops
-    // undefined members and turns Dates into strings, and a hash over the original would not verify.
-    return {
-      eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-      data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
-      dataText, metadataText,
-    };
-  });
-  return { stream, expected, events: prepared };
-}
-
-function checkExpected(stream: string, expected: ExpectedRevision, current: bigint | undefined): void {
-  const ok = expected === 'any'
-    || (expected === 'no_stream' && current === undefined)
-    || (expected === 'stream_exists' && current !== undefined)
-    || (typeof expected === 'bigint' && current === expected);
-  if (!ok) throw new WrongExpectedVersion(stream, expected, current ?? 'no_stream');
-}
-
-function sqlLimit(limit: number | undefined): number {
-  if (limit === undefined) return -1;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit} is not an integer ≥ 0`);
-  return limit;
-}
-
-function toStoredEvent(row: EventRow): StoredEvent {
-  const idx = BigInt(row.idx);
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as EventMetadata,
-    stream: row.stream,
-    revision: BigInt(row.revision),
-    recordedAt: row.recorded_at,
-    index: idx,
-    position: idx,
-    leafHash: row.leaf_hash,
-  };
-}
-
-function isUniqueEventIdViolation(err: unknown): boolean {
-  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE' && err.message.includes('events.event_id');
-}
-
-/** Lock timeouts, a full disk and I/O errors are the store being unavailable, not a caller bug. */
-function unavailable(err: unknown): unknown {
-  if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CANTOPEN)/.test(err.code)) {
-    return new StoreUnavailable(err.message, { cause: err });
-  }
-  return err;
 }

@@ -7,11 +7,11 @@ import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
-import { allFolds } from './folds.ts';
-import { LiveModels } from './live-models.ts';
-import { keepSnapshots, loadSnapshot } from './snapshots.ts';
-import { Reads } from './reads.ts';
-import { Writer } from './writer.ts';
+import { allFolds } from '../app/folds.ts';
+import { LiveModels } from '../app/live-models.ts';
+import { keepSnapshots, loadSnapshot } from '../app/snapshots.ts';
+import { Reads } from '../app/reads.ts';
+import { WriteService } from '../app/write-service.ts';
 
 export interface Runtime extends AppServices {
   app: FastifyInstance;
@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     await live.start();
     const snapshots = keepSnapshots(live, config.dataDir, folds, restored ? { savedAt: restored.next } : {});
     const reads = new Reads(store, live);
-    const writer = new Writer(store, live, (id) => reads.sourceExists(id) );
+    const writer = new WriteService(store, live, (id) => reads.sourceExists(id));
     const services: AppServices = { config, store, live, writer, reads, keys, signingKey };
     const app = await buildApp(services, {
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { z } from 'zod';
-import { demoIncidentIds, demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+import { demoIncidentIds, demoRequests, type DemoRequest } from '../../src/demo/dataset.ts';
 import {
   ClaimCorrected, ClaimRanked, ClaimRecorded, ClaimRetracted, ClaimRevised, IncidentAmended, IncidentRegistered, SourceAmended,
   SourceRegistered,

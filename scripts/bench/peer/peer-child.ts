@@ -3,9 +3,9 @@
  * promise (SQLITE_BUSY "cannot commit transaction - SQL statements in progress" seen here), which
  * would take the whole benchmark run down. Prints one JSON line.
  *
- *   npx tsx scripts/bench/peer-child.ts <dir> <append|read> <ms> [stream length]
+ *   npx tsx scripts/bench/peer/peer-child.ts <dir> <append|read> <ms> [stream length]
  */
-import { emmettAppendRate, emmettReadRates } from './appends.ts';
+import { emmettAppendRate, emmettReadRates } from './emmett.ts';
 
 const [dir, what, ms, len] = process.argv.slice(2);
 const result = what === 'append'

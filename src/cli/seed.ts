@@ -1,4 +1,4 @@
-import { demoRequests, type DemoRequest } from '../../scripts/demo-data.ts';
+import { demoRequests, type DemoRequest } from '../demo/dataset.ts';
 import type { Runtime } from './runtime.ts';
 
 export class SeedError extends Error {
@@ -7,7 +7,7 @@ export class SeedError extends Error {
 
 /**
  * Loads the demo dataset through the real HTTP routes, as a fact-checker would send it, under the
- * actor `system` (DESIGN.md: its events are recorded at load time, so knownAt tells the story).
+ * actor `system` (docs/configuration.md, PALIMPSEST_DEMO: its events are recorded at load time, so knownAt tells the story).
  */
 export async function seedDemo(rt: Runtime, requests: readonly DemoRequest[] = demoRequests): Promise<number> {
   const token = rt.keys.createEphemeral('system', 'admin');

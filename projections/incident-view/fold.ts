@@ -1,0 +1,169 @@
+/**
+ * The incident view's fold: each event of an incident stream applied to compact, mutable state. A
+ * claim's layers come from the domain's one function (src/domain/claim-layers.ts); the fold adds
+ * the fact key, interned strings and the timeline's order.
+ */
+import type { IncidentFields } from '../../src/domain/events.ts';
+import { isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers } from '../../src/domain/claim-layers.ts';
+import { factKey } from '../../src/domain/predicates.ts';
+import type { StoredEvent } from '../../src/store/port.ts';
+import { intern, lowerBound } from '../collections.ts';
+import { dataOf, incidentIdOf } from '../event-data.ts';
+import type { KnownAtOptions } from '../event-data.ts';
+import { earliestInstant } from '../time.ts';
+import type { IncidentView } from './render.ts';
+
+/** A claim's layers (the domain's one function computes them) plus what the view keeps beside them. */
+export interface ClaimState extends ClaimLayers {
+  key: string;
+  mode: string | undefined;
+  /** Epoch ms: a number costs a third of the string, and `toISOString()` gives the stored text back. */
+  recordedAt: number;
+}
+
+export interface IncidentState {
+  incidentId: string;
+  fields: IncidentFields;
+  /** Insertion order = recording order, which is also the order claims are listed in. */
+  claims: Map<string, ClaimState>;
+  revision: number;
+  updatedAt: string;
+  /** occurredAt.start's earliest instant: the timeline's sort key. */
+  sortKey: number;
+}
+
+export interface ViewState {
+  incidents: Map<string, IncidentState>;
+  /** Incidents sorted by (sortKey, incidentId) ascending: the timeline's index, kept by binary insertion. */
+  order: IncidentState[];
+  /** JSON-ready views, most recently used last; an entry is dropped when its incident changes. */
+  cache: Map<string, IncidentView>;
+  /** Timeline items (fields and headline facts), most recently used last; dropped like `cache`. */
+  items: Map<string, unknown>;
+  cacheLimit: number;
+  /** Statement-time filter (ms); +Infinity for the live model. */
+  knownAt: number;
+  /** One copy of each repeated string (source ids, predicates, fact keys, modes) across a million claims. */
+  strings: Map<string, string>;
+}
+
+
+const DEFAULT_CACHE_LIMIT = 20_000;
+
+export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number } = {}): ViewState {
+  return {
+    incidents: new Map(),
+    order: [],
+    cache: new Map(),
+    items: new Map(),
+    cacheLimit: opts.cacheLimit ?? DEFAULT_CACHE_LIMIT,
+    knownAt: knownAtInstant(opts.knownAt),
+    strings: new Map(),
+  };
+}
+
+function compareOrder(a: IncidentState, b: IncidentState): number {
+  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
+  return a.incidentId < b.incidentId ? -1 : a.incidentId > b.incidentId ? 1 : 0;
+}
+
+/** First position in the timeline's order whose incident is not before `x`. */
+function positionOf(order: readonly IncidentState[], x: IncidentState): number {
+  return lowerBound(order, (inc) => compareOrder(inc, x));
+}
+
+export function fieldsOf(d: IncidentFields): IncidentFields {
+  const f: IncidentFields = { title: d.title, occurredAt: d.occurredAt, location: d.location, category: d.category, tags: d.tags };
+  if (d.summary !== undefined) f.summary = d.summary;
+  return f;
+}
+
+/** Applies a stored event to the incident it concerns; see applyIncidentEvent. */
+export function applyToIncident(state: ViewState, e: StoredEvent): boolean {
+  const incidentId = incidentIdOf(e);
+  if (incidentId === undefined) return false;
+  return applyIncidentEvent(state, incidentId, e.type, e.data, Number(e.revision), e.recordedAt);
+}
+
+/**
+ * Applies one event of an incident stream. Returns whether it counted: false when it concerns no
+ * registered incident, is filtered out by knownAt, or is about a claim not known (under the filter).
+ * Shared with the provenance history, which diffs the claim state around each event.
+ */
+export function applyIncidentEvent(state: ViewState, incidentId: string, type: string, data: unknown, revision: number, recordedAt: string): boolean {
+  let inc = state.incidents.get(incidentId);
+  if (type === 'IncidentRegistered') {
+    if (inc !== undefined) return false;
+    const fields = fieldsOf(data as IncidentFields);
+    inc = { incidentId, fields, claims: new Map(), revision, updatedAt: recordedAt, sortKey: earliestInstant(fields.occurredAt.start) };
+    state.incidents.set(incidentId, inc);
+    state.order.splice(positionOf(state.order, inc), 0, inc);
+    return true;
+  }
+  if (inc === undefined) return false;
+  // Revision and updatedAt follow the stream even when knownAt filters an event out: they describe
+  // the record, which did change.
+  inc.revision = revision;
+  inc.updatedAt = recordedAt;
+  state.cache.delete(incidentId);
+  state.items.delete(incidentId);
+  return applyClaimEvent(state, inc, { type, data, recordedAt });
+}
+
+type EventLike = Pick<StoredEvent, 'type' | 'data' | 'recordedAt'>;
+
+function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): boolean {
+  switch (e.type) {
+    case 'IncidentAmended': {
+      const { changes } = dataOf(e, 'IncidentAmended');
+      const fields: IncidentFields = { ...inc.fields };
+      for (const [k, v] of Object.entries(changes)) if (v !== undefined) (fields as Record<string, unknown>)[k] = v;
+      inc.fields = fields;
+      if (changes.occurredAt !== undefined) {
+        const at = positionOf(state.order, inc);
+        if (state.order[at] === inc) state.order.splice(at, 1);
+        inc.sortKey = earliestInstant(fields.occurredAt.start);
+        state.order.splice(positionOf(state.order, inc), 0, inc);
+      }
+      return true;
+    }
+    case 'ClaimRecorded': {
+      const d = dataOf(e, 'ClaimRecorded');
+      if (inc.claims.has(d.claimId)) return false;
+      const layers = recordedClaim(d, state.knownAt);
+      if (layers === undefined) return false;
+      inc.claims.set(d.claimId, {
+        ...layers, predicate: intern(state.strings, layers.predicate), sourceId: intern(state.strings, layers.sourceId),
+        key: intern(state.strings, factKey(layers.predicate, layers.qualifiers)), mode: d.mode === undefined ? undefined : intern(state.strings, d.mode),
+        recordedAt: Date.parse(e.recordedAt),
+      });
+      return true;
+    }
+    case 'ClaimRevised':
+    case 'ClaimRetracted':
+    case 'ClaimCorrected':
+    case 'ClaimRanked': {
+      const event = { type: e.type, data: e.data };
+      if (!isClaimLayerEvent(event)) return false;
+      const c = inc.claims.get(event.data.claimId);
+      if (c === undefined) return false;
+      const { claim, counted } = nextClaim(c, event, state.knownAt);
+      if (claim !== c) {
+        if (claim.sourceId !== c.sourceId) claim.sourceId = intern(state.strings, claim.sourceId);
+        if (claim.qualifiers !== c.qualifiers) claim.key = intern(state.strings, factKey(claim.predicate, claim.qualifiers));
+        inc.claims.set(claim.claimId, claim);
+      }
+      return counted;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Folds a list of events (any streams) into a fresh view state, with an optional statement-time filter. */
+export function foldView(events: Iterable<StoredEvent>, opts: KnownAtOptions = {}): ViewState {
+  const state = initialViewState({ ...opts, cacheLimit: 0 });
+  for (const e of events) applyToIncident(state, e);
+  return state;
+}
+

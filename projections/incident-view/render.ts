@@ -1,0 +1,116 @@
+/**
+ * The answer of GET /incidents/{id}: an incident's registered fields and every fact resolved from
+ * its claims, JSON-ready (optional fields omitted, never null).
+ */
+import type { IncidentFields } from '../../src/domain/events.ts';
+import type { ClaimValue, PredicateName, Qualifiers } from '../../src/domain/predicates.ts';
+import type { Citation, Location, TimeValue } from '../../src/domain/values.ts';
+import type { StoredEvent } from '../../src/store/port.ts';
+import type { KnownAtOptions } from '../event-data.ts';
+import { resolveFact } from '../resolve.ts';
+import type { ClaimStatus, RankName, Resolution } from '../resolve.ts';
+import { foldView, type ClaimState, type IncidentState, type ViewState } from './fold.ts';
+
+export interface ClaimView {
+  claimId: string;
+  predicate: PredicateName;
+  qualifiers?: Qualifiers;
+  sourceId: string;
+  value: ClaimValue;
+  statedAt: string;
+  status: ClaimStatus;
+  rank: RankName;
+  revisionCount: number;
+  correctionCount: number;
+  citation?: Citation;
+  mode?: string;
+  note?: string;
+  recordedAt: string;
+}
+
+export type FactView = Resolution & { value?: ClaimValue | null; claims: ClaimView[] };
+
+export interface IncidentView {
+  incidentId: string;
+  title: string;
+  summary?: string;
+  occurredAt: TimeValue;
+  location: Location;
+  category: IncidentFields['category'];
+  tags: string[];
+  facts: Record<string, FactView>;
+  revision: number;
+  updatedAt: string;
+}
+
+export function claimView(c: ClaimState): ClaimView {
+  // Built key by key so that absent optional fields are omitted, never null, in a readable order.
+  const v: Record<string, unknown> = { claimId: c.claimId, predicate: c.predicate };
+  if (c.qualifiers !== undefined) v.qualifiers = c.qualifiers;
+  v.sourceId = c.sourceId;
+  v.value = c.value;
+  v.statedAt = c.statedAt;
+  v.status = c.status;
+  v.rank = c.rank;
+  v.revisionCount = c.revisionCount;
+  v.correctionCount = c.correctionCount;
+  if (c.citation !== undefined) v.citation = c.citation;
+  if (c.mode !== undefined) v.mode = c.mode;
+  if (c.note !== undefined) v.note = c.note;
+  v.recordedAt = new Date(c.recordedAt).toISOString();
+  return v as unknown as ClaimView;
+}
+
+/** Groups claims by fact key, keys sorted. `only` restricts to some keys (the timeline's headline). */
+export function resolveFacts(inc: IncidentState, only?: ReadonlySet<string>): Record<string, FactView> {
+  const byKey = new Map<string, ClaimState[]>();
+  for (const c of inc.claims.values()) {
+    if (only !== undefined && !only.has(c.key)) continue;
+    let list = byKey.get(c.key);
+    if (list === undefined) byKey.set(c.key, (list = []));
+    list.push(c);
+  }
+  const facts: Record<string, FactView> = {};
+  for (const key of [...byKey.keys()].sort()) {
+    const claims = byKey.get(key) ?? [];
+    const first = claims[0];
+    if (first === undefined) continue;
+    facts[key] = { ...resolveFact(first.predicate, claims), claims: claims.map(claimView) };
+  }
+  return facts;
+}
+
+export type IncidentFieldsView = Omit<IncidentView, 'facts' | 'revision' | 'updatedAt'>;
+
+export function incidentFields(inc: IncidentState): IncidentFieldsView {
+  const f = inc.fields;
+  const v: Record<string, unknown> = { incidentId: inc.incidentId, title: f.title };
+  if (f.summary !== undefined) v.summary = f.summary;
+  v.occurredAt = f.occurredAt;
+  v.location = f.location;
+  v.category = f.category;
+  v.tags = f.tags;
+  return v as unknown as IncidentFieldsView;
+}
+
+/** The JSON-ready view, uncached. */
+export function viewOf(inc: IncidentState): IncidentView {
+  return { ...incidentFields(inc), facts: resolveFacts(inc), revision: inc.revision, updatedAt: inc.updatedAt };
+}
+
+/** One claim as in the view, with the key of the fact it now belongs to. */
+export function getClaim(state: ViewState, incidentId: string, claimId: string): (ClaimView & { fact: string }) | undefined {
+  const c = state.incidents.get(incidentId)?.claims.get(claimId);
+  return c === undefined ? undefined : { ...claimView(c), fact: c.key };
+}
+
+/**
+ * The view of ONE incident from its stream's events (already cut at asOf or atRevision by the
+ * caller); undefined when the incident was not registered within them.
+ */
+export function buildIncidentView(events: readonly StoredEvent[], opts: KnownAtOptions = {}): IncidentView | undefined {
+  const state = foldView(events, opts);
+  const inc = state.incidents.values().next();
+  return inc.done === true ? undefined : viewOf(inc.value);
+}
+

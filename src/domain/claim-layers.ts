@@ -1,0 +1,142 @@
+/**
+ * A claim's layers: the original statement, then each revision by its source, each fixed by our
+ * errata (docs/resolution.md, "A claim's layers"). This is the one place that says what a claim is
+ * after an event; `decide` (through evolve) and every projection call it, so the view can never
+ * disagree with what was decided.
+ *
+ * It also applies the statement-time filter (`knownAt`): a source's revision or retraction stated
+ * after it does not count, while our own errata and ranks apply as recorded. Two consequences:
+ * - an erratum fixes the layer that was latest when it was recorded; when that layer is hidden
+ *   under knownAt, the shown (older) layer keeps its value, statedAt and citation;
+ * - a rank judges the layer that was current when it was recorded and every later one, so under
+ *   knownAt it does not apply to an earlier layer: it waits (`pendingRank`) until a later layer shows.
+ */
+import type { z } from 'zod';
+import type { ClaimRecordedData, IncidentEvent } from './events.ts';
+import type { ClaimValue, PredicateName, Qualifiers } from './predicates.ts';
+import { statedInstant, type Citation, type Rank } from './values.ts';
+
+export type ClaimStatus = 'active' | 'retracted' | 'voided';
+export type RankName = z.infer<typeof Rank>;
+
+/** Optional fields are undefined rather than absent, so that every claim object has one shape. */
+export interface ClaimLayers {
+  claimId: string;
+  predicate: PredicateName;
+  /** Undefined when the claim has none: `deaths` and `deaths[]` are one fact. */
+  qualifiers: Qualifiers | undefined;
+  sourceId: string;
+  value: ClaimValue;
+  statedAt: string;
+  /** The shown layer's own citation: a revision without one leaves the claim without one. */
+  citation: Citation | undefined;
+  /** The latest note the source's statements gave (a revision's note replaces the earlier one). */
+  note: string | undefined;
+  status: ClaimStatus;
+  rank: RankName;
+  /** A rank recorded while the latest layer is hidden under knownAt; it applies once a later layer shows. */
+  pendingRank: RankName | undefined;
+  /** Revisions shown (under knownAt, those stated by then). */
+  revisionCount: number;
+  /** Our errata of the claim. */
+  correctionCount: number;
+  /** Under knownAt: the claim's latest recorded layer is a revision stated after knownAt. */
+  latestHidden: boolean;
+}
+
+/** The events after a claim's recording: each names the claim by `claimId`. */
+export type ClaimLayerEvent = Extract<IncidentEvent, { type: 'ClaimRevised' | 'ClaimRetracted' | 'ClaimCorrected' | 'ClaimRanked' }>;
+
+const LAYER_EVENT_TYPES: ReadonlySet<string> = new Set(['ClaimRevised', 'ClaimRetracted', 'ClaimCorrected', 'ClaimRanked']);
+
+/** Trusts the data of a stored event of one of these types: the store validated it when it was written. */
+export function isClaimLayerEvent(e: { type: string; data: unknown }): e is ClaimLayerEvent {
+  return LAYER_EVENT_TYPES.has(e.type);
+}
+
+export interface NextClaim<C extends ClaimLayers> {
+  claim: C;
+  /** False when the event does not count under knownAt (a statement made after it). */
+  counted: boolean;
+}
+
+/** "Everything counts": the filter of the live record. */
+export const ALL_KNOWN = Number.POSITIVE_INFINITY;
+
+/** knownAt (an RFC 3339 date-time, or a date meaning the end of that day) as an instant; ALL_KNOWN when absent. */
+export function knownAtInstant(knownAt: string | undefined): number {
+  if (knownAt === undefined) return ALL_KNOWN;
+  const t = statedInstant(knownAt);
+  if (Number.isNaN(t)) throw new RangeError(`knownAt is not a date-time: ${knownAt}`);
+  return t;
+}
+
+/** Whether a source's statement dated `statedAt` had been made by the instant `knownAt`. */
+export function statedBy(statedAt: string, knownAt: number): boolean {
+  return knownAt === ALL_KNOWN || statedInstant(statedAt) <= knownAt;
+}
+
+export function nonEmptyQualifiers(q: Qualifiers | undefined): Qualifiers | undefined {
+  return q === undefined || Object.keys(q).length === 0 ? undefined : q;
+}
+
+/** The claim as its first layer, or undefined when that statement was made after knownAt. */
+export function recordedClaim(d: ClaimRecordedData, knownAt: number = ALL_KNOWN): ClaimLayers | undefined {
+  if (!statedBy(d.statedAt, knownAt)) return undefined;
+  return {
+    claimId: d.claimId, predicate: d.predicate, qualifiers: nonEmptyQualifiers(d.qualifiers), sourceId: d.sourceId,
+    value: d.value, statedAt: d.statedAt, citation: d.citation, note: d.note,
+    status: 'active', rank: 'normal', pendingRank: undefined, revisionCount: 0, correctionCount: 0, latestHidden: false,
+  };
+}
+
+/**
+ * The claim after one more event about it. Never mutates `claim`; a projection that keeps more per
+ * claim (a fact key, interned strings) passes its own object and gets the same kind back.
+ */
+export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): NextClaim<C> {
+  switch (e.type) {
+    case 'ClaimRevised': {
+      const d = e.data;
+      if (!statedBy(d.statedAt, knownAt)) return { claim: claim.latestHidden ? claim : { ...claim, latestHidden: true }, counted: false };
+      return {
+        claim: {
+          ...claim,
+          value: d.value,
+          statedAt: d.statedAt,
+          citation: d.citation,
+          note: d.note ?? claim.note,
+          rank: claim.pendingRank ?? claim.rank,
+          pendingRank: undefined,
+          revisionCount: claim.revisionCount + 1,
+          latestHidden: false,
+        },
+        counted: true,
+      };
+    }
+    case 'ClaimRetracted':
+      if (!statedBy(e.data.statedAt, knownAt)) return { claim, counted: false };
+      return { claim: claim.status === 'active' ? { ...claim, status: 'retracted' } : claim, counted: true };
+    case 'ClaimCorrected': {
+      const d = e.data;
+      const ch = d.changes;
+      const next: C = { ...claim, correctionCount: claim.correctionCount + 1 };
+      if (!claim.latestHidden) {
+        if (ch.value !== undefined) next.value = ch.value;
+        if (ch.statedAt !== undefined) next.statedAt = ch.statedAt;
+        if (ch.citation !== undefined) next.citation = ch.citation;
+      }
+      // Who said it and which fact it is about belong to the claim, not to one layer.
+      if (ch.sourceId !== undefined) next.sourceId = ch.sourceId;
+      if (ch.qualifiers !== undefined) next.qualifiers = nonEmptyQualifiers(ch.qualifiers);
+      if (d.restore === true && claim.status === 'retracted') next.status = 'active';
+      if (d.reason === 'wrong-incident') next.status = 'voided';
+      return { claim: next, counted: true };
+    }
+    case 'ClaimRanked':
+      return {
+        claim: claim.latestHidden ? { ...claim, pendingRank: e.data.rank } : { ...claim, rank: e.data.rank, pendingRank: undefined },
+        counted: true,
+      };
+  }
+}
