@@ -47,8 +47,14 @@ interface StreamDecider<C, S, E extends DomainEvent> extends Decider<C, S, E> {
 /** An idempotency key with the hash of the request it came with. */
 interface Keyed {
   key: string;
+  /** What a new event keeps: the HMAC when the service has a key. */
   hash: string;
+  /** Also the same request: the plain hash that events stored before the HMAC carry. */
+  legacy: string;
 }
+
+const sameRequest = (stored: string | undefined, keyed: Keyed | undefined): boolean =>
+  keyed !== undefined && (stored === keyed.hash || stored === keyed.legacy);
 
 /** A command decided on a stale state is retried against the fresh one this many times, then 409. */
 const MAX_ATTEMPTS = 4;
@@ -64,6 +70,8 @@ export class WriteService {
     private readonly store: EventStore,
     private readonly live: LiveModels,
     private readonly sourceKnown: (sourceId: string) => boolean,
+    /** Keys the request hash kept in metadata (see requestHash); without it, the plain hash. */
+    private readonly requestHashKey?: Buffer,
   ) {}
 
   async handleIncident(cmd: IncidentCommand, ctx: WriteContext): Promise<WriteResult> {
@@ -79,7 +87,7 @@ export class WriteService {
   private findReplay(actor: string, keyed: Keyed): WriteResult | undefined {
     const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, keyed.key));
     if (seen === undefined) return undefined;
-    if (seen.requestHash !== keyed.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
+    if (!sameRequest(seen.requestHash, keyed)) throw new AppError('idempotency-key-reused', KEY_REUSED);
     return { stream: seen.stream, revision: seen.revision, index: seen.index, position: seen.position, ids: seen.ids, replayed: true };
   }
 
@@ -98,7 +106,9 @@ export class WriteService {
    */
   private async execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
     const r = ctx.idempotency;
-    const keyed = r === undefined ? undefined : { key: r.key, hash: requestHash(r.method, r.path, r.body) };
+    const keyed = r === undefined ? undefined : {
+      key: r.key, hash: requestHash(r.method, r.path, r.body, this.requestHashKey), legacy: requestHash(r.method, r.path, r.body),
+    };
     // Checked before anything else, If-Match included: a repeat gets the original answer.
     const replay = keyed && this.findReplay(ctx.actor, keyed);
     if (replay) return replay;
@@ -151,7 +161,7 @@ export class WriteService {
   private async replayedWrite(index: bigint, keyed: Keyed | undefined): Promise<WriteResult> {
     const [last] = await this.store.readAll({ from: index, limit: 1 });
     if (last === undefined) throw new Error(`replayed append points at missing index ${index}`);
-    if (last.metadata.requestHash !== keyed?.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
+    if (!sameRequest(last.metadata.requestHash, keyed)) throw new AppError('idempotency-key-reused', KEY_REUSED);
     const key = last.metadata.idempotencyKey;
     const seen = key === undefined ? undefined : this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(last.metadata.actor, key));
     return {

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { buildApp, type AppOptions } from '../http/app.ts';
 import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
+import { loadOrCreateRequestHashKey, requestHashKeyFile } from '../log/request-hash-key.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
 import { allFolds } from '../app/folds.ts';
@@ -41,7 +42,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     await live.start();
     const snapshots = keepSnapshots(live, config.dataDir, folds, restored ? { savedAt: restored.next } : {});
     const reads = new Reads(store, live);
-    const writer = new WriteService(store, live, (id) => reads.sourceExists(id));
+    const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
+    const writer = new WriteService(store, live, (id) => reads.sourceExists(id), requestHashKey);
     const services: AppServices = { config, store, live, writer, reads, keys, signingKey };
     const app = await buildApp(services, {
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
