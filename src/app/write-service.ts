@@ -181,6 +181,11 @@ export class WriteService {
    * cached one is never changed under a caller. Bounded: the least recently used streams go.
    */
   private readonly loaded = new Map<string, { state: unknown; revision: bigint }>();
+
+  /** After a redaction: the decided-on states may hold erased values; the next command reloads. */
+  forgetLoaded(): void {
+    this.loaded.clear();
+  }
   private static readonly LOADED_MAX = 4096;
 
   private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<{ state: S; revision: bigint | undefined }> {

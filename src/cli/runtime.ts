@@ -12,6 +12,7 @@ import { allFolds } from '../app/folds.ts';
 import { LiveModels } from '../app/live-models.ts';
 import { keepSnapshots, loadSnapshot } from '../app/snapshots.ts';
 import { Reads } from '../app/reads.ts';
+import { RedactionService } from '../app/redaction.ts';
 import { WriteService } from '../app/write-service.ts';
 
 export interface Runtime extends AppServices {
@@ -44,7 +45,12 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     const reads = new Reads(store, live);
     const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
     const writer = new WriteService(store, live, (id) => reads.sourceExists(id), requestHashKey);
-    const services: AppServices = { config, store, live, writer, reads, keys, signingKey };
+    const redactions = new RedactionService(store, live, async () => {
+      writer.forgetLoaded();
+      await live.refold();
+      await snapshots.rewrite();
+    });
+    const services: AppServices = { config, store, live, writer, redactions, reads, keys, signingKey };
     const app = await buildApp(services, {
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
       ...(opts.changeFeed !== undefined ? { changeFeed: opts.changeFeed } : {}),

@@ -15,6 +15,7 @@ import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
+import { redactionRoutes } from './routes/redactions.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import type { AppServices } from './services.ts';
 
@@ -29,6 +30,7 @@ const resources: AppPart = async (app, s, opts) => {
   await app.register(incidentRoutes(s));
   await app.register(claimRoutes(s));
   await app.register(logRoutes(s));
+  await app.register(redactionRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
 };
 
