@@ -11,6 +11,16 @@ RUN apt-get update \
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The web app's build (vite, a dev dependency): only its output, dist/web, goes into the image.
+FROM node:20-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY vite.config.ts ./
+COPY src/web ./src/web
+COPY src/client ./src/client
+RUN node node_modules/vite/bin/vite.js build --logLevel warn
+
 FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -23,6 +33,7 @@ COPY bin ./bin
 COPY src ./src
 COPY projections ./projections
 COPY scripts ./scripts
+COPY --from=web /app/dist/web ./dist/web
 # The data directory holds the log signing key and the generated admin token (both mode 0600), and
 # the SQLite file when PALIMPSEST_STORE=sqlite; it belongs to the unprivileged `node` user.
 RUN mkdir -p /data && chown node:node /data

@@ -46,13 +46,20 @@ export interface ResolvableClaim {
 export interface CountRange {
   min: number;
   max: number;
+  /** The highest figure is an "at least": max bounds it from below, not above. */
+  maxOpen?: true;
 }
+
+/** What the candidates say without any rank (rules 2–4). */
+export type Agreement = 'corroborated' | 'reported' | 'disputed';
 
 export interface SingleResolution {
   status: FactStatus;
   value: ClaimValue | null;
   range?: CountRange;
   conservative?: number;
+  /** On a preferred fact: how its candidates agree without the rank, so a dispute is never hidden. */
+  agreement?: Agreement;
 }
 
 export interface ActorResolution {
@@ -148,14 +155,20 @@ export function agreedCount(values: readonly ClaimValue[]): ClaimValue | undefin
 function countRange(values: readonly ClaimValue[]): CountRange {
   let min = Number.POSITIVE_INFINITY;
   let max = 0;
+  let maxOpen = false;
   for (const v of values) {
     const c = v as Count | { kind: 'none' };
     const [a] = countInterval(c);
     if (a < min) min = a;
     const f = countFigure(c);
-    if (f > max) max = f;
+    if (f > max) {
+      max = f;
+      maxOpen = c.kind === 'atLeast';
+    } else if (f === max && c.kind === 'atLeast') {
+      maxOpen = true;
+    }
   }
-  return { min, max };
+  return maxOpen ? { min, max, maxOpen: true } : { min, max };
 }
 
 // ---- other single values ------------------------------------------------------------------------
@@ -195,7 +208,7 @@ function distinctSources(claims: readonly ResolvableClaim[]): number {
   return new Set(claims.map((c) => c.sourceId)).size;
 }
 
-const bySources = (claims: readonly ResolvableClaim[]): FactStatus => (distinctSources(claims) >= 2 ? 'corroborated' : 'reported');
+const bySources = (claims: readonly ResolvableClaim[]): 'corroborated' | 'reported' => (distinctSources(claims) >= 2 ? 'corroborated' : 'reported');
 
 /** Agreement of a non-empty list of known (not unknown) values: the agreed value, or undefined. */
 function agree(predicate: PredicateName, claims: readonly ResolvableClaim[]): ClaimValue | undefined {
@@ -219,13 +232,25 @@ export function resolveSingle(predicate: PredicateName, claims: readonly Resolva
   if (candidates.length === 0) return { status: 'withdrawn', value: null };
   const known = candidates.filter((c) => !isUnknown(c.value) && !isRedacted(c.value));
   if (known.length === 0) {
-    return { status: candidates.some((c) => c.rank === 'preferred') ? 'preferred' : bySources(candidates), value: { kind: 'unknown' } };
+    const agreement = bySources(candidates);
+    return candidates.some((c) => c.rank === 'preferred')
+      ? { status: 'preferred', value: { kind: 'unknown' }, agreement }
+      : { status: agreement, value: { kind: 'unknown' } };
   }
+  const unranked = withoutRank(predicate, known);
   const preferred = known.filter((c) => c.rank === 'preferred');
   if (preferred.length > 0) {
     const value = agree(predicate, preferred);
-    return value === undefined ? disputed(predicate, preferred) : { status: 'preferred', value };
+    if (value === undefined) return disputed(predicate, preferred);
+    // The judgement picks the value; what the sources say stays visible beside it.
+    const { status: agreement, range, conservative } = unranked;
+    return { status: 'preferred', value, agreement: agreement as Agreement, ...(range !== undefined ? { range, conservative } : {}) };
   }
+  return unranked;
+}
+
+/** Rules 3–4 over known candidates, ranks aside. */
+function withoutRank(predicate: PredicateName, known: readonly ResolvableClaim[]): SingleResolution {
   const value = agree(predicate, known);
   return value === undefined ? disputed(predicate, known) : { status: bySources(known), value };
 }

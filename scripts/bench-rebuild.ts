@@ -7,8 +7,8 @@
  * - an as-of read of `bench-big-incident` (1,000 events) inside the big store.
  * Medians of `--runs` runs.
  *
- *   npx tsx scripts/gen-log.ts --events 1000000 --dir /tmp/bench1m
- *   npx tsx scripts/bench-rebuild.ts --dir /tmp/bench1m [--runs 3]
+ *   npx tsx scripts/gen-log.ts --events 1000000 --dir data/bench1m
+ *   npx tsx scripts/bench-rebuild.ts --dir data/bench1m [--runs 3]
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

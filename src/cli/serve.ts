@@ -11,7 +11,7 @@ const LOGGER = {
 };
 
 export function serveCommand(): Command {
-  return new Command('serve').description('serve the REST API (loads the demo dataset into an empty store unless PALIMPSEST_DEMO=false)').action(async () => {
+  return new Command('serve').description('serve the REST API and the web app at /ui/ (loads the demo dataset into an empty store unless PALIMPSEST_DEMO=false)').action(async () => {
     const config = loadConfig();
     const rt = await openRuntime(config, { logger: LOGGER });
     if (rt.adminTokenFile) rt.app.log.warn({ file: rt.adminTokenFile }, 'created the first admin token; read it from this file (mode 0600)');
@@ -25,6 +25,11 @@ export function serveCommand(): Command {
       await rt.close();
     });
     await rt.app.listen({ port: config.port, host: config.host });
+    // On stdout, apart from the JSON log, so a person who ran `npm start` sees where to go.
+    const address = rt.app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    console.log(`Palimpsest is running:\n  web app   http://${host}:${port}/ui/\n  API docs  http://${host}:${port}/docs`);
   });
 }
 

@@ -101,7 +101,7 @@ export const KARACHI_AIRPORT: DemoRequest[] = [
   claim(AIRPORT, {
     claimId: 'c-airport-arrests-adnkronos', predicate: 'arrests', value: { kind: 'atLeast', value: 2 },
     sourceId: 'pk-interior-minister', statedAt: '2024-11-12', citation: ADNKRONOS_ARRESTS, mode: 'report',
-    note: 'Recorded as Adnkronos reported it, crediting the federal interior minister with the arrest announcement.',
+    note: 'The arrest announcement as Adnkronos reported it on 12 November.',
   }),
   // The minister updates his own figures.
   revise(AIRPORT, 'c-airport-deaths-sindh-hm', {

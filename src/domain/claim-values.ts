@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FieldProblem } from './errors.ts';
-import { PREDICATES, type PredicateName, type Qualifiers } from './predicates.ts';
+import { PREDICATES, shapesOf, type PredicateName, type Qualifiers } from './predicates.ts';
 
 type Issue = z.core.$ZodIssue;
 type Segment = PropertyKey;
@@ -25,7 +25,9 @@ interface Leaf {
 export function checkClaimValue(predicate: PredicateName, qualifiers: Qualifiers | undefined, value: unknown): FieldProblem[] {
   const spec = PREDICATES[predicate];
   if (spec === undefined) return [{ path: '/predicate', message: `unknown predicate '${String(predicate)}'` }];
-  return [...problems('/value', spec.value, value), ...problems('/qualifiers', spec.qualifiers, qualifiers ?? {})];
+  // Each value problem names the shapes the predicate takes: "Invalid input" alone teaches nothing.
+  const valueProblems = problems('/value', spec.value, value).map((p) => ({ ...p, message: `${p.message}; ${shapesOf(predicate)}` }));
+  return [...valueProblems, ...problems('/qualifiers', spec.qualifiers, qualifiers ?? {})];
 }
 
 function problems(prefix: string, schema: z.ZodType, input: unknown): FieldProblem[] {

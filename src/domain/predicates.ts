@@ -48,6 +48,21 @@ export const PREDICATES = {
   perpetrator: spec('perpetrator', Perpetrator, NoQualifiers, true),
 } as const satisfies Record<string, PredicateSpec>;
 
+/** The shapes a value of each kind takes, as an error names them to the client who sent a wrong one. */
+const SHAPES: Record<PredicateKind, string> = {
+  count: 'exact {value}, atLeast {value}, range {min, max}, unknown, none; counts are JSON integers ≥ 0 and min < max, e.g. {"kind":"exact","value":6}',
+  text: 'a string of 1–500 characters, or {"kind":"unknown"}, or {"kind":"none"}',
+  time: '{start, end?, precision: year|month|day|hour|minute, approximate?}, unknown, none',
+  place: '{name, region?, country (ISO 3166-1 alpha-2)}, unknown, none',
+  responsibility: '{actor, stance: claimed|denied|attributed|suspected}, unknown, none',
+  perpetrator: '{name, role?}, unknown, none',
+};
+
+/** What a value of this predicate may look like, for error messages. */
+export function shapesOf(predicate: keyof typeof PREDICATES): string {
+  return `${predicate} takes ${SHAPES[PREDICATES[predicate].kind]}`;
+}
+
 export const PredicateName = z.enum(Object.keys(PREDICATES) as [keyof typeof PREDICATES, ...(keyof typeof PREDICATES)[]]);
 export type PredicateName = z.infer<typeof PredicateName>;
 

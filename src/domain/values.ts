@@ -13,6 +13,17 @@ function validDate(s: string): boolean {
   return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
 }
 
+/** Why a well-formed date names no day of the calendar, or undefined when it does (or is not a date at all). */
+export function impossibleDate(s: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || validDate(s)) return undefined;
+  return `the date ${s.slice(0, 10)} does not exist`;
+}
+
+/** A refinement message: the date does not exist, else the format it must have. */
+const dateMessage = (format: string) => (s: unknown): { message: string } => ({
+  message: typeof s === 'string' ? (impossibleDate(s) ?? format) : format,
+});
+
 export function isDateTime(s: string): boolean {
   if (!DATE_TIME.test(s) || !validDate(s)) return false;
   const hh = Number(s.slice(11, 13));
@@ -21,12 +32,18 @@ export function isDateTime(s: string): boolean {
 }
 
 /** RFC 3339 date-time with an explicit offset. */
-export const DateTime = z.string().refine(isDateTime, 'must be an RFC 3339 date-time with an offset, e.g. 2024-10-07T09:15:00Z');
+export const DateTime = z.string().refine(isDateTime, { error: (iss) => dateMessage('must be an RFC 3339 date-time with an offset, e.g. 2024-10-07T09:15:00Z')(iss.input).message });
 
 /** statedAt: a date-time, or a date that counts as the end of that day (UTC). */
 export const StatedAt = z
   .string()
-  .refine((s) => isDateTime(s) || (DATE.test(s) && validDate(s)), 'must be an RFC 3339 date-time or a date YYYY-MM-DD');
+  .refine((s) => isDateTime(s) || (DATE.test(s) && validDate(s)), { error: (iss) => dateMessage('must be an RFC 3339 date-time or a date YYYY-MM-DD')(iss.input).message });
+
+/**
+ * An as-of point (asOf, knownAt): a date-time, or a date meaning the end of that day (UTC), as a
+ * statedAt date counts; given on as the date-time it stands for.
+ */
+export const AsOfInstant = StatedAt.transform((s) => (DATE.test(s) ? `${s}T23:59:59.999Z` : s));
 
 /** The instant a statedAt counts for when compared with knownAt: a bare date is the end of that day. */
 export function statedInstant(statedAt: string): number {
@@ -61,7 +78,7 @@ export const TimeValue = z
     for (const key of ['start', 'end'] as const) {
       const v = t[key];
       if (v !== undefined && !matchesPrecision(v, t.precision)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `must be an RFC 3339 date-time or a date matching precision '${t.precision}'` });
+        ctx.addIssue({ code: 'custom', path: [key], message: impossibleDate(v) ?? `must be an RFC 3339 date-time or a date matching precision '${t.precision}'` });
       }
     }
     if ((t.precision === 'hour' || t.precision === 'minute') && !isDateTime(t.start)) {

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { registerAuth } from './auth.ts';
 import { registerErrorHandling } from './errors.ts';
@@ -15,9 +15,11 @@ import { claimRoutes } from './routes/claims.ts';
 import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
+import { problemRoutes } from './routes/problems.ts';
 import { redactionRoutes } from './routes/redactions.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import type { AppServices } from './services.ts';
+import { validatorCompiler } from './validation.ts';
 
 export type { AppOptions } from './plugins/types.ts';
 
@@ -32,6 +34,9 @@ const resources: AppPart = async (app, s, opts) => {
   await app.register(logRoutes(s));
   await app.register(redactionRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
+  await app.register(problemRoutes());
+  // The web app last: its catch-all must not shadow an API route.
+  await app.register((await import('./web-app.ts')).webAppRoutes());
 };
 
 /** The app, part by part, in the order the parts must apply (the security headers before the 415 check…). */

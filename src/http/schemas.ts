@@ -3,7 +3,7 @@ import {
   ClaimCorrected, ClaimRanked, ClaimRecorded, ClaimRetracted, ClaimRevised, IncidentFields, IncidentRegistered, SourceFields,
   SourceRegistered,
 } from '../domain/events.ts';
-import { Category, Country, DateTime, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
+import { AsOfInstant, Category, Country, Reason, Slug, StatedAt, Tag } from '../domain/values.ts';
 import { demoRequests, type DemoRequest } from '../demo/dataset.ts';
 
 /** The first demo request of a kind: OpenAPI examples that are real data of the demo dataset. */
@@ -35,8 +35,8 @@ export const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
 /** As-of parameters (docs/api.md, Reads and time). */
 export const AsOfQuery = z.strictObject({
-  asOf: DateTime.optional().describe('System time: only events recorded at or before this instant.'),
-  knownAt: DateTime.optional().describe('Statement time: only statements made at or before this instant.'),
+  asOf: AsOfInstant.optional().describe('System time: only events recorded at or before this instant. A date YYYY-MM-DD means the end of that day (UTC).'),
+  knownAt: AsOfInstant.optional().describe('Statement time: only statements made at or before this instant. A date YYYY-MM-DD means the end of that day (UTC): knownAt=2024-10-08 includes every statement dated 8 October.'),
   atRevision: Revision.optional().describe("Only the incident stream's events up to this revision."),
 });
 /** As-of on the collection routes: atRevision has no meaning across streams (→ 400 as an unknown parameter). */
@@ -77,29 +77,3 @@ export const LogEventsQuery = z.strictObject({
 export const CheckpointQuery = z.strictObject({ size: Index.optional() });
 export const InclusionQuery = z.strictObject({ index: Index, treeSize: Index });
 export const ConsistencyQuery = z.strictObject({ from: Index, to: Index });
-
-// Responses (documentation: the serializer is plain JSON.stringify for speed).
-export const Written = z
-  .object({
-    id: Slug.optional(),
-    claimId: Slug.optional(),
-    revision: z.number().int(),
-    index: z.number().int(),
-    position: z.string().describe('The store’s own global position, opaque.'),
-  })
-  .meta({ id: 'Written' });
-
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-    errors: z.array(z.object({ in: z.enum(['body', 'query', 'params', 'headers']), path: z.string(), message: z.string() })).optional(),
-    currentRevision: z.number().int().nullable().optional(),
-  })
-  .meta({ id: 'Problem' });
-
-/** A JSON object answer, documented loosely; typed as `object` so that interfaces can be returned. */
-export const AnyObject = z.looseObject({}) as unknown as z.ZodType<object>;

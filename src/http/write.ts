@@ -4,8 +4,8 @@ import { HttpProblem } from './problems.ts';
 
 export interface WriteSpec {
   status: 200 | 201;
-  /** Which id the answer carries. */
-  idField: 'id' | 'claimId';
+  /** The id field of the resource written; incidents and sources also answer `id` (deprecated, one release). */
+  idField: 'incidentId' | 'sourceId' | 'claimId';
   id(result: WriteResult): string;
   /** Creations answer with a Location. */
   location?(result: WriteResult): string;
@@ -61,7 +61,8 @@ function answer(reply: FastifyReply, spec: WriteSpec, r: WriteResult): void {
   reply.code(spec.status).header('ETag', `"${r.revision}"`);
   if (spec.location) reply.header('Location', spec.location(r));
   if (r.replayed) reply.header('Idempotency-Replayed', 'true');
-  void reply.send({ [spec.idField]: spec.id(r), revision: Number(r.revision), index: Number(r.index), position: String(r.position) });
+  const id = spec.id(r);
+  void reply.send({ ...(spec.idField === 'claimId' ? {} : { id }), [spec.idField]: id, revision: Number(r.revision), index: Number(r.index), position: String(r.position) });
 }
 
 /**

@@ -24,6 +24,7 @@ t.test('the demo dataset loads through the API and tells its story', async (t) =
   t.match(airport.facts.responsibility, { claimed: true, competingClaims: false });
   const arrests = airport.facts.arrests.claims.find((c: { claimId: string }) => c.claimId === 'c-airport-arrests-adnkronos');
   t.equal(arrests.sourceId, 'sindh-home-minister', 'the erratum moved the claim to the right source');
+  t.notMatch(arrests.note ?? '', /interior minister/i, 'its note does not credit the minister the erratum moved it from');
 
   const uni = json(await h.get('/incidents/karachi-university-2022'));
   t.match(uni.facts.injuries, { status: 'disputed', value: null, range: { min: 4 }, conservative: 4 });

@@ -5,6 +5,7 @@ import type { Test } from 'tap';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { contractChecker, type ContractChecker } from './openapi-contract.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -35,16 +36,26 @@ export async function harness(t: Test, overrides: Partial<Config> = {}): Promise
   const dir = tempDir();
   let rt = await openRuntime(testConfig(dir, overrides));
   let closed = false;
+  let contract: ContractChecker | undefined;
+  let contractOf: Runtime | undefined;
   const h: Harness = {
     get rt() {
       return rt;
     },
     dir,
-    req({ as, ...opts }) {
+    async req({ as, ...opts }) {
       const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
       const token = as === undefined ? ADMIN_TOKEN : as;
       if (token !== null && headers.authorization === undefined) headers.authorization = `Bearer ${token}`;
-      return rt.app.inject({ ...opts, headers });
+      const res = await rt.app.inject({ ...opts, headers });
+      // Every answer a test receives must fit the OpenAPI document the server serves.
+      if (contract === undefined || contractOf !== rt) {
+        contract = contractChecker(rt.app.swagger());
+        contractOf = rt;
+      }
+      const drift = contract.check(opts.method ?? 'GET', typeof opts.url === 'string' ? opts.url : (opts.url?.pathname ?? '/'), res);
+      if (drift !== undefined) throw new Error(`answer does not match the OpenAPI document: ${drift}\n${res.body.slice(0, 2000)}`);
+      return res;
     },
     post(url, body, headers = {}) {
       return h.req({ method: 'POST', url, payload: body as Record<string, unknown>, headers: { 'content-type': 'application/json', ...headers } });

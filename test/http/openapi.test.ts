@@ -8,7 +8,7 @@ const ROUTES: [string, string][] = [
   ['get', '/incidents/{id}/claims/{claimId}'], ['post', '/incidents/{id}/claims/{claimId}/revisions'],
   ['post', '/incidents/{id}/claims/{claimId}/retractions'], ['post', '/incidents/{id}/claims/{claimId}/corrections'],
   ['post', '/incidents/{id}/claims/{claimId}/rank'], ['get', '/events'], ['get', '/log/checkpoint'], ['get', '/log/public-key'],
-  ['get', '/log/proofs/inclusion'], ['get', '/log/proofs/consistency'], ['get', '/changes'], ['get', '/changes/stream'], ['get', '/health'],
+  ['get', '/log/proofs/inclusion'], ['get', '/log/proofs/consistency'], ['get', '/changes'], ['get', '/changes/stream'], ['get', '/health'], ['get', '/problems/{code}'],
 ];
 
 t.test('the OpenAPI 3.1 document lists every route with its schemas and errors', async (t) => {

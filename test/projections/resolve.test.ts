@@ -14,12 +14,18 @@ t.test('candidates exclude retracted, voided and deprecated claims', async (t) =
 
 t.test('rule 1: a preferred candidate wins over disagreeing ones', async (t) => {
   const r = resolveSingle('deaths', [claim(exact(3)), claim(exact(5), { rank: 'preferred' }), claim(exact(7))]);
-  t.same(r, { status: 'preferred', value: exact(5) });
+  t.same(r, { status: 'preferred', value: exact(5), agreement: 'disputed', range: { min: 3, max: 7 }, conservative: 3 }, 'the dispute stays visible beside the judgement');
+});
+
+t.test('rule 1: a preferred fact carries the agreement its candidates give without the rank', async (t) => {
+  t.same(resolveSingle('deaths', [claim(exact(5)), claim(exact(5), { rank: 'preferred' })]), { status: 'preferred', value: exact(5), agreement: 'corroborated' });
+  t.same(resolveSingle('deaths', [claim(exact(5), { rank: 'preferred', sourceId: 'a' }), claim(atLeast(2), { sourceId: 'a' })]), { status: 'preferred', value: exact(5), agreement: 'reported' });
+  t.same(resolveSingle('cause', [claim('car bomb', { rank: 'preferred' }), claim('gas cylinder')]), { status: 'preferred', value: 'car bomb', agreement: 'disputed' }, 'a disputed text has no range');
 });
 
 t.test('rule 1: several preferred that agree → preferred with their intersection', async (t) => {
   const r = resolveSingle('deaths', [claim(atLeast(4), { rank: 'preferred' }), claim(range(2, 6), { rank: 'preferred' })]);
-  t.same(r, { status: 'preferred', value: range(4, 6) });
+  t.same(r, { status: 'preferred', value: range(4, 6), agreement: 'corroborated' });
 });
 
 t.test('rule 1: several preferred that disagree → disputed, range over the preferred', async (t) => {
@@ -68,7 +74,9 @@ t.test('none disagrees with every other value, even exact 0', async (t) => {
 
 t.test('rule 4: a disputed count gives range (lowest lower bound, highest figure) and conservative', async (t) => {
   const r = resolveSingle('deaths', [claim(exact(12)), claim(atLeast(20)), claim(range(5, 8))]);
-  t.same(r, { status: 'disputed', value: null, range: { min: 5, max: 20 }, conservative: 5 });
+  t.same(r, { status: 'disputed', value: null, range: { min: 5, max: 20, maxOpen: true }, conservative: 5 }, 'the highest figure is an "at least"');
+  t.same(resolveSingle('deaths', [claim(exact(4)), claim(atLeast(6)), claim(exact(6))]).range, { min: 4, max: 6, maxOpen: true });
+  t.same(resolveSingle('deaths', [claim(atLeast(4)), claim(exact(3)), claim(exact(6))]).range, { min: 3, max: 6 }, 'an exact top figure closes the range');
 });
 
 t.test('a disputed text has no range', async (t) => {
@@ -88,7 +96,7 @@ t.test('unknown is ignored beside known values', async (t) => {
 t.test('only unknowns → value unknown, status by sources (or preferred)', async (t) => {
   t.same(resolveSingle('deaths', [claim(UNKNOWN, { sourceId: 'a' })]), { status: 'reported', value: UNKNOWN });
   t.same(resolveSingle('deaths', [claim(UNKNOWN, { sourceId: 'a' }), claim(UNKNOWN, { sourceId: 'b' })]), { status: 'corroborated', value: UNKNOWN });
-  t.same(resolveSingle('deaths', [claim(UNKNOWN, { rank: 'preferred' })]), { status: 'preferred', value: UNKNOWN });
+  t.same(resolveSingle('deaths', [claim(UNKNOWN, { rank: 'preferred' })]), { status: 'preferred', value: UNKNOWN, agreement: 'reported' });
 });
 
 t.test('texts agree after trim, NFKC and lower-case; the earliest-stated spelling is shown', async (t) => {

@@ -93,6 +93,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/log/proofs/consistency', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/proofs/consistency?from=1&to=2' }) },
   { method: 'GET', path: '/changes', need: 'reader', make: async () => ({ method: 'GET', url: '/changes?limit=5' }) },
   { method: 'GET', path: '/health', need: 'open', make: async () => ({ method: 'GET', url: '/health' }) },
+  { method: 'GET', path: '/problems/{code}', need: 'open', make: async () => ({ method: 'GET', url: '/problems/validation' }) },
   { method: 'GET', path: '/docs', need: 'open', make: async () => ({ method: 'GET', url: '/docs' }) },
   { method: 'GET', path: '/openapi.json', need: 'open', make: async () => ({ method: 'GET', url: '/openapi.json' }) },
 ];

@@ -1,10 +1,11 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { documentTransform } from '../schemas/openapi.ts';
 import type { AppPart } from './types.ts';
 
 /** The OpenAPI 3.1 document, built from the routes' own schemas, at /openapi.json and as Swagger UI at /docs. */
-export const apiDocs: AppPart = async (app) => {
+export const apiDocs: AppPart = async (app, s) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -20,7 +21,7 @@ export const apiDocs: AppPart = async (app) => {
         { name: 'incidents' }, { name: 'claims' }, { name: 'sources' }, { name: 'log' }, { name: 'changes' }, { name: 'operations' },
       ],
     },
-    transform: jsonSchemaTransform,
+    transform: documentTransform(s.config.publicRead),
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { INCIDENT_STREAM_PREFIX, SOURCE_STREAM_PREFIX } from '../../domain/events.ts';
 import type { StoredEvent } from '../../store/port.ts';
 import type { AppServices } from '../services.ts';
-import { AnyObject, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { LogEventsQuery } from '../schemas.ts';
+import { READ_ERRORS } from '../schemas/common.ts';
+import { ChangeItem, ChangePage, text } from '../schemas/log.ts';
 import { HttpProblem } from '../problems.ts';
 
 // The module's CommonJS export is the plugin wrapped with fastify-plugin (its decorators must reach
@@ -13,7 +15,7 @@ import { HttpProblem } from '../problems.ts';
 const ssePlugin = sseModule as unknown as FastifyPluginAsync<SSEPluginOptions>;
 
 /** One change: what happened, and which incident or source it touched (ACLED-style sync). */
-export function changeItem(e: StoredEvent): Record<string, unknown> {
+export function changeItem(e: StoredEvent): z.infer<typeof ChangeItem> {
   const data = e.data as { claimId?: unknown };
   return {
     index: Number(e.index),
@@ -51,7 +53,7 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
         tags: ['changes'],
         summary: 'Changes since a log index: the events and the incidents they touched',
         querystring: LogEventsQuery,
-        response: { 200: AnyObject, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: ChangePage, ...READ_ERRORS },
       },
     }, async (req) => {
       const from = BigInt(req.query.from);
@@ -72,7 +74,7 @@ export function changeRoutes(s: AppServices, opts: ChangeFeedOptions = { heartbe
         tags: ['changes'],
         summary: 'Server-Sent Events: every change from `from` (or after Last-Event-ID), then live; event ids are log indexes',
         querystring: StreamQuery,
-        response: { 200: z.string().describe('text/event-stream'), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+        response: { 200: text('text/event-stream', 'Server-Sent Events: `event: change`, `id: <log index>`, `data: <a ChangeItem as JSON>`; heartbeats as comments'), ...READ_ERRORS },
       },
     }, async (req, reply) => {
       let from = BigInt(req.query.from ?? 0);

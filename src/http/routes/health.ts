@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppServices } from '../services.ts';
+import * as ex from '../schemas/examples.ts';
+import { ProblemSchema, problems } from '../schemas/common.ts';
 
 const Health = z.object({
   status: z.enum(['ok', 'degraded', 'down']),
   store: z.object({ kind: z.string(), reachable: z.boolean() }),
   index: z.number().int().nullable().describe('Size of the global log (the next index), null when the store is unreachable'),
   projections: z.object({ index: z.number().int(), lag: z.number().int().nullable() }),
-});
+}).meta({ id: 'Health', examples: [ex.health] });
 
 /** A projection this far behind the log is reported as degraded. */
 const DEGRADED_LAG = 1000n;
@@ -15,7 +17,10 @@ const DEGRADED_LAG = 1000n;
 export function healthRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/health', {
-      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: Health } },
+      schema: { tags: ['operations'], summary: 'Store reachability and projection lag', response: { 200: Health, 503: {
+        description: 'Down (the store is unreachable or a projection failed), or overloaded (problem+json, with Retry-After)',
+        content: { 'application/json': { schema: Health }, 'application/problem+json': { schema: ProblemSchema } },
+      }, ...problems([401]) } },
     }, async (_req, reply) => {
       let size: bigint | undefined;
       const reachable = await s.store.ping().catch(() => false);

@@ -1,38 +1,36 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { randomBase36, slugId } from '../../domain/ids.ts';
 import type { AppServices } from '../services.ts';
-import {
-  AmendIncidentBody, AnyObject, AsOfQuery, HistoryQuery, IncidentParams, ProblemSchema, RegisterIncidentBody, StreamEventsQuery, TimelineQuery,
-  Written,
-} from '../schemas.ts';
+import { AmendIncidentBody, AsOfQuery, HistoryQuery, IncidentParams, RegisterIncidentBody, StreamEventsQuery, TimelineQuery } from '../schemas.ts';
+import { AMEND_ERRORS, CREATE_ERRORS, NotModified, READ_ERRORS, READ_ONE_ERRORS, Written } from '../schemas/common.ts';
+import { HistoryPage, IncidentView, TimelinePage } from '../schemas/incidents.ts';
+import { EventsPage } from '../schemas/log.ts';
 import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
 import { pageJson, sendJsonText } from '../json-cache.ts';
 import { eventItem } from './log.ts';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 412: ProblemSchema, 415: ProblemSchema, 422: ProblemSchema };
-
 export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/incidents', {
       config: { role: 'editor' },
-      schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...errors } },
+      schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...CREATE_ERRORS } },
     }, (req, reply) => write(req, reply, {
-      status: 201, idField: 'id', id: (r) => String(r.ids.incidentId), location: (r) => `/incidents/${String(r.ids.incidentId)}`,
+      status: 201, idField: 'incidentId', id: (r) => String(r.ids.incidentId), location: (r) => `/incidents/${String(r.ids.incidentId)}`,
     }, (ctx) => s.writer.handleIncident({ type: 'RegisterIncident', ...req.body, incidentId: req.body.incidentId ?? slugId(req.body.title, randomBase36) }, ctx)));
 
     app.patch('/incidents/:id', {
       config: { role: 'editor' },
-      schema: { tags: ['incidents'], summary: 'Amend an incident (changed fields and a reason)', params: IncidentParams, body: AmendIncidentBody, response: { 200: Written, ...errors } },
-    }, (req, reply) => write(req, reply, { status: 200, idField: 'id', id: () => req.params.id }, (ctx) => {
+      schema: { tags: ['incidents'], summary: 'Amend an incident (changed fields and a reason)', params: IncidentParams, body: AmendIncidentBody, response: { 200: Written, ...AMEND_ERRORS } },
+    }, (req, reply) => write(req, reply, { status: 200, idField: 'incidentId', id: () => req.params.id }, (ctx) => {
       const { reason, ...changes } = req.body;
       return s.writer.handleIncident({ type: 'AmendIncident', incidentId: req.params.id, changes, reason }, ctx);
     }));
 
     app.get('/incidents', {
       config: { role: 'reader' },
-      schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: TimelinePage, ...READ_ERRORS } },
     }, async (req, reply) => {
       const page = await s.reads.timeline(req.query);
       return sendJsonText(reply, pageJson(page.items, { nextCursor: page.nextCursor }));
@@ -40,7 +38,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/incidents/:id', {
       config: { role: 'reader' },
-      schema: { tags: ['incidents'], summary: 'Current view of an incident, every fact resolved with its claims', params: IncidentParams, querystring: AsOfQuery, response: { 200: AnyObject, 304: AnyObject.describe('Not modified'), ...errors } },
+      schema: { tags: ['incidents'], summary: 'Current view of an incident, every fact resolved with its claims', params: IncidentParams, querystring: AsOfQuery, response: { 200: IncidentView, 304: NotModified, ...READ_ONE_ERRORS } },
     }, async (req, reply) => {
       const view = await s.reads.incident(req.params.id, asOfFromQuery(req.query));
       if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
@@ -49,7 +47,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/incidents/:id/history', {
       config: { role: 'reader' },
-      schema: { tags: ['incidents'], summary: 'Provenance of an incident, oldest first', params: IncidentParams, querystring: HistoryQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['incidents'], summary: 'Provenance of an incident, oldest first', params: IncidentParams, querystring: HistoryQuery, response: { 200: HistoryPage, 304: NotModified, ...READ_ONE_ERRORS } },
     }, async (req, reply) => {
       const { fact, claimId, ...asOf } = req.query;
       const h = await s.reads.history(req.params.id, asOfFromQuery(asOf), { ...(fact !== undefined ? { fact } : {}), ...(claimId !== undefined ? { claimId } : {}) });
@@ -59,7 +57,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/incidents/:id/events', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: "The incident stream's stored events, paged by revision", params: IncidentParams, querystring: StreamEventsQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['log'], summary: "The incident stream's stored events, paged by revision", params: IncidentParams, querystring: StreamEventsQuery, response: { 200: EventsPage, ...READ_ONE_ERRORS } },
     }, async (req) => {
       const page = await s.reads.streamEvents(req.params.id, BigInt(req.query.from), req.query.limit);
       if (!page) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);

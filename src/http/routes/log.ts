@@ -5,11 +5,13 @@ import { eventItem } from '../../log/event-item.ts';
 import type { MerkleLog } from '../../log/merkle.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
 import type { AppServices } from '../services.ts';
-import { AnyObject, CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery, ProblemSchema } from '../schemas.ts';
+import { CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery } from '../schemas.ts';
+import { problems, READ_ERRORS } from '../schemas/common.ts';
+import { ConsistencyProof, EventItem, EventsPage, InclusionProof, text } from '../schemas/log.ts';
+import * as ex from '../schemas/examples.ts';
 import { readLog } from '../../store/read-log.ts';
 import { HttpProblem } from '../problems.ts';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
 
 export { eventItem };
 
@@ -27,7 +29,13 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
         tags: ['log'],
         summary: 'The global log in order; Accept: application/x-ndjson streams every item from `from` on',
         querystring: LogEventsQuery,
-        response: { 200: AnyObject, ...errors },
+        response: {
+          200: {
+            description: 'A page of events; with Accept: application/x-ndjson every event from `from` on, one JSON object a line',
+            content: { 'application/json': { schema: EventsPage }, 'application/x-ndjson': { schema: EventItem } },
+          },
+          ...READ_ERRORS,
+        },
       },
     }, async (req, reply) => {
       const accept = req.headers.accept ?? '';
@@ -43,7 +51,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/checkpoint', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'Signed C2SP checkpoint of the log, or of its first `size` leaves', querystring: CheckpointQuery, response: { 200: z.string(), ...errors } },
+      schema: { tags: ['log'], summary: 'Signed C2SP checkpoint of the log, or of its first `size` leaves', querystring: CheckpointQuery, response: { 200: text('text/plain', 'A C2SP signed note: origin, size, base64 root, blank line, signature line', ex.checkpoint), ...READ_ERRORS } },
     }, async (req, reply) => {
       const t = tree();
       const size = req.query.size ?? t.size;
@@ -53,12 +61,12 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/public-key', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: z.string(), ...errors } },
+      schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: text('text/plain', '<origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line', ex.publicKey), ...problems([401, 403, 429, 503]) } },
     }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${s.signingKey.verifierKey}\n`));
 
     app.get('/log/proofs/inclusion', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'RFC 9162 inclusion proof (audit path)', querystring: InclusionQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['log'], summary: 'RFC 9162 inclusion proof (audit path)', querystring: InclusionQuery, response: { 200: InclusionProof, ...READ_ERRORS } },
     }, async (req) => {
       const t = tree();
       const { index, treeSize } = req.query;
@@ -69,7 +77,7 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
 
     app.get('/log/proofs/consistency', {
       config: { role: 'auditor' },
-      schema: { tags: ['log'], summary: 'RFC 9162 consistency proof between two tree sizes', querystring: ConsistencyQuery, response: { 200: AnyObject, ...errors } },
+      schema: { tags: ['log'], summary: 'RFC 9162 consistency proof between two tree sizes', querystring: ConsistencyQuery, response: { 200: ConsistencyProof, ...READ_ERRORS } },
     }, async (req) => {
       const t = tree();
       const { from, to } = req.query;
