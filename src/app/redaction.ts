@@ -3,13 +3,12 @@
  * the FieldsRedacted event, and before it answers brings every read model and every file of this
  * instance in line with the store, so that no answer or snapshot still holds an erased value.
  */
-import { randomUUID } from 'node:crypto';
 import { redactedPaths } from '../log/leaf-v2.ts';
 import { redactionPathProblems } from '../log/redactable-paths.ts';
 import { NotRedactable, type EventStore } from '../store/port.ts';
 import { AppError } from './errors.ts';
 import type { LiveModels } from './live-models.ts';
-import type { WriteContext, WriteResult } from './write-service.ts';
+import type { IdempotentAppend, WriteContext, WriteResult, WriteService } from './write-service.ts';
 
 export const REDACTIONS_STREAM = 'redactions';
 export const FIELDS_REDACTED = 'FieldsRedacted';
@@ -26,10 +25,16 @@ export class RedactionService {
   constructor(
     private readonly store: EventStore,
     private readonly live: LiveModels,
+    private readonly writer: WriteService,
     private readonly afterErasure: AfterErasure,
   ) {}
 
-  async redact(index: bigint, body: RedactionBody, ctx: WriteContext): Promise<WriteResult> {
+  /** An Idempotency-Key makes a repeat answer the original result, as on every POST. */
+  redact(index: bigint, body: RedactionBody, ctx: WriteContext): Promise<WriteResult> {
+    return this.writer.idempotent(ctx, (keyed) => this.erase(index, body, ctx, keyed));
+  }
+
+  private async erase(index: bigint, body: RedactionBody, ctx: WriteContext, keyed: IdempotentAppend): Promise<WriteResult> {
     const [target] = index < (await this.store.size()) ? await this.store.readAll({ from: index, limit: 1 }) : [];
     if (target === undefined || target.index !== index) throw new AppError('event-not-found', `no event at log index ${index}`);
     if (target.opening === undefined) {
@@ -50,12 +55,12 @@ export class RedactionService {
         paths: body.paths,
         stream: REDACTIONS_STREAM,
         event: {
-          eventId: randomUUID(),
+          eventId: keyed.eventId,
           type: FIELDS_REDACTED,
           schemaVersion: 1,
           // Where, never what: the erased values appear nowhere in the redaction event.
           data: { target: { index: Number(index), stream: target.stream, revision: Number(target.revision), eventId: target.eventId }, paths: body.paths, reason: body.reason },
-          metadata: { actor: ctx.actor, correlationId: ctx.correlationId, ...(ctx.causationId !== undefined ? { causationId: ctx.causationId } : {}) },
+          metadata: { actor: ctx.actor, correlationId: ctx.correlationId, ...(ctx.causationId !== undefined ? { causationId: ctx.causationId } : {}), ...keyed.metadata },
         },
       });
     } catch (err) {

@@ -44,6 +44,12 @@ interface StreamDecider<C, S, E extends DomainEvent> extends Decider<C, S, E> {
   parse(e: StoredEvent): E;
 }
 
+/** What an idempotent append outside a decider gives its event: the metadata keys and the event id. */
+export interface IdempotentAppend {
+  metadata: Partial<NewEvent['metadata']>;
+  eventId: string;
+}
+
 /** An idempotency key with the hash of the request it came with. */
 interface Keyed {
   key: string;
@@ -83,6 +89,26 @@ export class WriteService {
     return this.execute(sourceStream(cmd.sourceId), { ...sourceDecider, parse: parseSourceEvent }, cmd, ctx);
   }
 
+  /**
+   * The idempotency handshake for a write that is not a command of a stream's decider (a redaction):
+   * a repeat of the request gets the original result; otherwise `run` appends, with the metadata
+   * and the event id that make a repeat recognisable.
+   */
+  async idempotent(ctx: WriteContext, run: (keyed: IdempotentAppend) => Promise<WriteResult>): Promise<WriteResult> {
+    const keyed = this.keyedOf(ctx);
+    if (keyed === undefined) return run({ metadata: {}, eventId: randomUUID() });
+    const replay = this.findReplay(ctx.actor, keyed);
+    if (replay) return replay;
+    return run({ metadata: { idempotencyKey: keyed.key, requestHash: keyed.hash }, eventId: idempotentEventId(ctx.actor, keyed.key, 0) });
+  }
+
+  private keyedOf(ctx: WriteContext): Keyed | undefined {
+    const r = ctx.idempotency;
+    return r === undefined ? undefined : {
+      key: r.key, hash: requestHash(r.method, r.path, r.body, this.requestHashKey), legacy: requestHash(r.method, r.path, r.body),
+    };
+  }
+
   /** A replay of an earlier idempotent request, or undefined; the key with another request is refused. */
   private findReplay(actor: string, keyed: Keyed): WriteResult | undefined {
     const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, keyed.key));
@@ -105,10 +131,7 @@ export class WriteService {
    * each other's stale state; the expected-revision retry below is left for other processes.
    */
   private async execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
-    const r = ctx.idempotency;
-    const keyed = r === undefined ? undefined : {
-      key: r.key, hash: requestHash(r.method, r.path, r.body, this.requestHashKey), legacy: requestHash(r.method, r.path, r.body),
-    };
+    const keyed = this.keyedOf(ctx);
     // Checked before anything else, If-Match included: a repeat gets the original answer.
     const replay = keyed && this.findReplay(ctx.actor, keyed);
     if (replay) return replay;

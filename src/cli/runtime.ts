@@ -45,7 +45,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     const reads = new Reads(store, live);
     const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
     const writer = new WriteService(store, live, (id) => reads.sourceExists(id), requestHashKey);
-    const redactions = new RedactionService(store, live, async () => {
+    const redactions = new RedactionService(store, live, writer, async () => {
       writer.forgetLoaded();
       await live.refold();
       await snapshots.rewrite();

@@ -325,7 +325,17 @@ t.test('a v1 event is not redactable (409), while the v2 events beside it are', 
   const refused = await h.post('/events/0/redactions', { paths: ['/description'], reason: 'x' });
   t.equal(refused.statusCode, 409);
   t.equal(json(refused).code, 'not-redactable');
-  t.equal((await h.post('/events/1/redactions', { paths: ['/description'], reason: 'x' })).statusCode, 201);
+  const once = await h.post('/events/1/redactions', { paths: ['/description'], reason: 'x' }, { 'idempotency-key': 'takedown-1' });
+  t.equal(once.statusCode, 201);
+  const again = await h.post('/events/1/redactions', { paths: ['/description'], reason: 'x' }, { 'idempotency-key': 'takedown-1' });
+  t.equal(again.statusCode, 201, 'a repeat with the same Idempotency-Key gets the original answer');
+  t.equal(again.headers['idempotency-replayed'], 'true');
+  t.same(json(again), json(once));
+  t.equal((await h.post('/events/1/redactions', { paths: ['/name'], reason: 'x' }, { 'idempotency-key': 'takedown-1' })).statusCode, 422, 'the key with another body');
+  const keyed = json(await h.get(`/events?from=${json(once).index}&limit=1`)).items[0];
+  t.match(keyed.metadata.requestHash, /^[0-9a-f]{64}$/);
+  const plain = createHash('sha256').update(`POST /events/1/redactions\n${jcs({ paths: ['/description'], reason: 'x' })}`).digest('hex');
+  t.not(keyed.metadata.requestHash, plain, 'the request hash is not a plain hash of the request (an HMAC under the server secret)');
   t.equal(json(await h.get('/sources/new-source')).description, null);
   t.equal(json(await h.get('/sources/old-source')).description, 'written before v2');
 });
