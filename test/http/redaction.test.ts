@@ -6,7 +6,7 @@
  * export → import. The leaves are recomputed by an implementation of the v2 rule written here, from
  * the contract's text, without the project's code.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -267,6 +267,20 @@ t.test('redacting /citation/quote and /note of a claim erases them everywhere an
   ac.abort();
   t.match(text, `id: ${redaction.index}`, 'the SSE stream reached the redaction event');
   t.notOk(SECRETS.slice(0, 2).some((s) => text.includes(s)), 'no SSE message holds an erased value');
+
+  // The dependency-free auditor's script, from a checkpoint saved before the redaction.
+  const auditDir = tempDir();
+  t.teardown(() => fs.rmSync(auditDir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(auditDir, 'cp.txt'), checkpoints[0]!);
+  fs.writeFileSync(path.join(auditDir, 'key.txt'), (await h.get('/log/public-key')).body);
+  const script = fileURLToPath(new URL('../../scripts/audit-log.mjs', import.meta.url));
+  const audit = await new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(process.execPath, [script, 'check', address, path.join(auditDir, 'cp.txt'), path.join(auditDir, 'key.txt')],
+      { env: { ...process.env, PALIMPSEST_TOKEN: ADMIN_TOKEN }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1, out: `${stdout}${stderr}` }));
+  });
+  t.equal(audit.code, 0, audit.out);
+  t.match(audit.out, /redacted events, each erasure recorded by a FieldsRedacted event: ok/);
 
   // The CLI: redact the other claim's note with the server stopped, then verify, rebuild, export → import.
   await h.rt.close();
