@@ -110,6 +110,26 @@ export class LiveModels {
     return { next: this.next, states: new Map(this.states) };
   }
 
+  /**
+   * Replaces every fold's state by one folded afresh from the store, up to the events this instance
+   * has applied: after a redaction rewrote a stored event, no state keeps what was erased. The swap
+   * happens in one synchronous step once the fresh states have caught up, so no read sees a half.
+   */
+  async refold(): Promise<void> {
+    const target = this.next;
+    const { states } = await foldLog(this.store, this.folds, { until: target });
+    let next = target;
+    // Events applied meanwhile: the fresh states take them too before they replace the old ones.
+    while (next < this.next) {
+      const page = await this.store.readAll({ from: next, limit: Number(this.next - next) });
+      if (page.length === 0) break;
+      for (const e of page) for (const f of this.folds) states.set(f.name, f.apply(states.get(f.name), e));
+      next += BigInt(page.length);
+    }
+    if (next !== this.next) throw new Error(`refold reached index ${next}, the read models are at ${this.next}`);
+    for (const f of this.folds) this.states.set(f.name, states.get(f.name));
+  }
+
   async stop(): Promise<void> {
     await this.subscription?.close();
     await this.loop;

@@ -268,6 +268,11 @@ function statesOf({ header, next, body, headerLen }: Decoded, folds: readonly Pr
 export interface SnapshotKeeper {
   /** Writes a final snapshot (call after the models have stopped) and waits for any pending one. */
   close(): Promise<void>;
+  /**
+   * Replaces the snapshot file by one of the current states, now: after a redaction the old file
+   * holds erased values. The rename drops the old file whole.
+   */
+  rewrite(): Promise<void>;
 }
 
 /**
@@ -312,6 +317,12 @@ export function keepSnapshots(
   // for seconds, which at startup stalls the HTTP app's plugin loading past its timeout. The next
   // write past the threshold, or close(), saves instead.
   return {
+    async rewrite() {
+      await pending;
+      const snap = live.snapshot();
+      await writeSnapshotFile(dir, encodeSnapshot(snap, folds));
+      savedAt = snap.next;
+    },
     async close() {
       off();
       await pending;

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { buildApp, type AppOptions } from '../http/app.ts';
 import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
+import { loadOrCreateRequestHashKey, requestHashKeyFile } from '../log/request-hash-key.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
 import { allFolds } from '../app/folds.ts';
@@ -14,6 +15,7 @@ import { checkSparedEvents, checkStoredTree, leafCheck } from '../app/self-check
 import { decodeStates, keepSnapshots, loadSnapshot, snapshotPath } from '../app/snapshots.ts';
 import { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { Reads } from '../app/reads.ts';
+import { RedactionService } from '../app/redaction.ts';
 import { WriteService } from '../app/write-service.ts';
 
 export interface Runtime extends AppServices {
@@ -51,8 +53,14 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     if (integrity.tampered === undefined) await live.start();
     const snapshots = keepSnapshots(live, config.dataDir, folds, { ...(restored ? { savedAt: restored.next } : {}), canSave: () => integrity.verified });
     const reads = new Reads(store, live);
-    const writer = new WriteService(store, live, (id) => reads.sourceExists(id));
-    const services: AppServices = { config, store, live, writer, reads, keys, signingKey, archive, integrity };
+    const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
+    const writer = new WriteService(store, live, (id) => reads.sourceExists(id), requestHashKey);
+    const redactions = new RedactionService(store, live, writer, async () => {
+      writer.forgetLoaded();
+      await live.refold();
+      await snapshots.rewrite();
+    });
+    const services: AppServices = { config, store, live, writer, redactions, reads, keys, signingKey, archive, integrity };
     const app = await buildApp(services, {
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
       ...(opts.changeFeed !== undefined ? { changeFeed: opts.changeFeed } : {}),

@@ -3149,6 +3149,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/{index}/redactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase string values of one stored event (leaf format 2); every checkpoint and proof stays valid
+         * @description Admin only. 400 names a path that may not be erased, 404 an index beyond the log, 409 `not-redactable` a v1 event. The FieldsRedacted event (stream `redactions`) names the target and the paths, never the values.
+         *
+         *     Needs a key with the admin role (admin has every role).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RedactionRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RedactionWritten"];
+                    };
+                };
+                /** @description Bad input (validation: see `errors`) */
+                400: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this */
+                403: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown incident, source or claim, or not at that point in time */
+                404: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
+                409: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
+                415: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                422: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/changes": {
         parameters: {
             query?: never;
@@ -4072,6 +4248,54 @@ export interface components {
             /** @description Where the next poll starts */
             nextFrom: number;
         };
+        /**
+         * @example {
+         *       "paths": [
+         *         "/citation/quote",
+         *         "/note"
+         *       ],
+         *       "reason": "court order 17/2024"
+         *     }
+         */
+        RedactionRequestInput: {
+            /** @description JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times */
+            paths: string[];
+            /** @description Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "index": 42,
+         *       "stream": "redactions",
+         *       "revision": 0,
+         *       "position": "42",
+         *       "target": 7
+         *     }
+         */
+        RedactionWrittenInput: {
+            /** @description Log index of the FieldsRedacted event */
+            index: number;
+            /** @constant */
+            stream: "redactions";
+            /** @description Revision of the redactions stream */
+            revision: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description Log index of the redacted event */
+            target: number;
+        };
+        /** @description JSON Pointers into the event’s data whose string values a redaction erased; they read as null here */
+        RedactedPathsInput: string[];
+        CitationInput: {
+            url?: string | null;
+            title?: string | null;
+            publisher?: string | null;
+            publishedAt?: string;
+            quote?: string | null;
+            archiveUrl?: string | null;
+            retrievedAt?: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
+        };
         ClaimViewInput: {
             claimId: string;
             /** @enum {string} */
@@ -4080,7 +4304,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -4116,7 +4340,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -4126,20 +4354,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["CitationInput"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
         };
@@ -4331,8 +4551,8 @@ export interface components {
          *     }
          */
         IncidentViewInput: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -4346,11 +4566,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
             facts: {
                 [key: string]: components["schemas"]["FactViewInput"];
@@ -4359,8 +4585,8 @@ export interface components {
             updatedAt: string;
         };
         TimelineItemInput: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -4374,11 +4600,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             headline: {
                 deaths: ({
                     /** @enum {string} */
@@ -4687,19 +4919,11 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             };
-            reason?: string;
-            note?: string;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            reason?: string | null;
+            note?: string | null;
+            citation?: components["schemas"]["CitationInput"];
+            /** @description What a redaction erased from the event’s own fields */
+            redacted?: components["schemas"]["RedactedPathsInput"];
         };
         /**
          * @example {
@@ -4764,7 +4988,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -4800,7 +5024,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -4810,20 +5038,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["CitationInput"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
             /** @description The key of the fact the claim belongs to now */
@@ -4907,14 +5127,14 @@ export interface components {
          *     }
          */
         SourceViewInput: {
-            name: string;
+            name: string | null;
             /** @enum {string} */
             kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
-            /** Format: uri */
-            url?: string;
+            url?: string | null;
             country?: string;
-            description?: string;
+            description?: string | null;
             sourceId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description Over the claims now attributed to the source */
             counts: {
                 claims: number;
@@ -5568,6 +5788,54 @@ export interface components {
             /** @description Where the next poll starts */
             nextFrom: number;
         };
+        /**
+         * @example {
+         *       "paths": [
+         *         "/citation/quote",
+         *         "/note"
+         *       ],
+         *       "reason": "court order 17/2024"
+         *     }
+         */
+        RedactionRequest: {
+            /** @description JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times */
+            paths: string[];
+            /** @description Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "index": 42,
+         *       "stream": "redactions",
+         *       "revision": 0,
+         *       "position": "42",
+         *       "target": 7
+         *     }
+         */
+        RedactionWritten: {
+            /** @description Log index of the FieldsRedacted event */
+            index: number;
+            /** @constant */
+            stream: "redactions";
+            /** @description Revision of the redactions stream */
+            revision: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description Log index of the redacted event */
+            target: number;
+        };
+        /** @description JSON Pointers into the event’s data whose string values a redaction erased; they read as null here */
+        RedactedPaths: string[];
+        Citation: {
+            url?: string | null;
+            title?: string | null;
+            publisher?: string | null;
+            publishedAt?: string;
+            quote?: string | null;
+            archiveUrl?: string | null;
+            retrievedAt?: string;
+            redacted?: components["schemas"]["RedactedPaths"];
+        };
         ClaimView: {
             claimId: string;
             /** @enum {string} */
@@ -5576,7 +5844,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -5612,7 +5880,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -5622,20 +5894,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["Citation"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
         };
@@ -5827,8 +6091,8 @@ export interface components {
          *     }
          */
         IncidentView: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -5842,11 +6106,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
             facts: {
                 [key: string]: components["schemas"]["FactView"];
@@ -5855,8 +6125,8 @@ export interface components {
             updatedAt: string;
         };
         TimelineItem: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -5870,11 +6140,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             headline: {
                 deaths: ({
                     /** @enum {string} */
@@ -6183,19 +6459,11 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             };
-            reason?: string;
-            note?: string;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            reason?: string | null;
+            note?: string | null;
+            citation?: components["schemas"]["Citation"];
+            /** @description What a redaction erased from the event’s own fields */
+            redacted?: components["schemas"]["RedactedPaths"];
         };
         /**
          * @example {
@@ -6260,7 +6528,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -6296,7 +6564,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -6306,20 +6578,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["Citation"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
             /** @description The key of the fact the claim belongs to now */
@@ -6403,14 +6667,14 @@ export interface components {
          *     }
          */
         SourceView: {
-            name: string;
+            name: string | null;
             /** @enum {string} */
             kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
-            /** Format: uri */
-            url?: string;
+            url?: string | null;
             country?: string;
-            description?: string;
+            description?: string | null;
             sourceId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description Over the claims now attributed to the source */
             counts: {
                 claims: number;

@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
 import { problemRoutes } from './routes/problems.ts';
+import { redactionRoutes } from './routes/redactions.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import type { AppServices } from './services.ts';
 import { validatorCompiler } from './validation.ts';
@@ -33,6 +34,7 @@ const resources: AppPart = async (app, s, opts) => {
   await app.register(incidentRoutes(s));
   await app.register(claimRoutes(s));
   await app.register(logRoutes(s));
+  await app.register(redactionRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
   await app.register(problemRoutes());
   // The web app last: its catch-all must not shadow an API route.

@@ -25,6 +25,8 @@ export const PROBLEMS = {
   'idempotency-key-reused': [422, 'Idempotency-Key reused with another request'],
   'invalid-cursor': [400, 'Invalid cursor'],
   'revision-out-of-range': [400, 'Revision beyond the current one'],
+  'event-not-found': [404, 'No event at that log index'],
+  'not-redactable': [409, 'This event cannot be redacted'],
   // HTTP
   validation: [400, 'Invalid request'],
   'bad-request': [400, 'Bad request'],

@@ -31,7 +31,7 @@ export const ClaimParams = z.strictObject({ id: Slug, claimId: Slug });
 export const SourceParams = z.strictObject({ id: Slug });
 
 const Revision = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** As-of parameters (docs/api.md, Reads and time). */
 export const AsOfQuery = z.strictObject({

@@ -1,6 +1,7 @@
 import type { KeyRing } from '../auth/keys.ts';
 import type { LiveModels } from '../app/live-models.ts';
 import type { Reads } from '../app/reads.ts';
+import type { RedactionService } from '../app/redaction.ts';
 import type { WriteService } from '../app/write-service.ts';
 import type { Integrity } from '../app/integrity.ts';
 import type { Config } from '../config.ts';
@@ -14,6 +15,7 @@ export interface AppServices {
   store: EventStore;
   live: LiveModels;
   writer: WriteService;
+  redactions: RedactionService;
   reads: Reads;
   keys: KeyRing;
   signingKey: SigningKey;

@@ -78,6 +78,24 @@ export const ChangePage = z
   })
   .meta({ id: 'ChangePage', examples: [ex.changes] });
 
+/** POST /events/{index}/redactions (docs/log-format.md, "Redaction"). */
+export const RedactionRequest = z
+  .strictObject({
+    paths: z.array(z.string().max(1000)).min(1).max(200).describe('JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times'),
+    reason: z.string().min(1).max(2000).describe('Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public'),
+  })
+  .meta({ id: 'RedactionRequest', examples: [{ paths: ['/citation/quote', '/note'], reason: 'court order 17/2024' }] });
+
+export const RedactionWritten = z
+  .object({
+    index: Int.describe('Log index of the FieldsRedacted event'),
+    stream: z.literal('redactions'),
+    revision: Int.describe('Revision of the redactions stream'),
+    position: z.string().describe('The store’s own global position, opaque'),
+    target: Int.describe('Log index of the redacted event'),
+  })
+  .meta({ id: 'RedactionWritten', examples: [{ index: 42, stream: 'redactions', revision: 0, position: '42', target: 7 }] });
+
 /** Non-JSON answers with their real media types. */
 export const text = (mediaType: string, description: string, example?: string) => ({
   description,
