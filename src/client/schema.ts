@@ -156,7 +156,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -292,7 +292,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -316,7 +316,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -450,7 +450,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -484,6 +484,8 @@ export interface paths {
                     "x-causation-id"?: string;
                     /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
                     "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
                 };
                 path: {
                     id: string;
@@ -503,6 +505,8 @@ export interface paths {
                         "X-Correlation-Id"?: string;
                         /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
                         ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -597,6 +601,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
+                422: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (see Retry-After) */
                 429: {
                     headers: {
@@ -610,7 +625,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -724,7 +739,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -860,7 +875,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -884,7 +899,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1020,7 +1035,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1054,6 +1069,8 @@ export interface paths {
                     "x-causation-id"?: string;
                     /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
                     "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
                 };
                 path: {
                     id: string;
@@ -1073,6 +1090,8 @@ export interface paths {
                         "X-Correlation-Id"?: string;
                         /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
                         ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1167,6 +1186,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
+                422: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (see Retry-After) */
                 429: {
                     headers: {
@@ -1180,7 +1210,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1314,7 +1344,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1433,7 +1463,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1598,7 +1628,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1622,7 +1652,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1784,7 +1814,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1808,7 +1838,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1970,7 +2000,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -1994,7 +2024,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2156,7 +2186,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2180,7 +2210,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2342,7 +2372,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2366,7 +2396,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2503,7 +2533,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2610,7 +2640,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2715,7 +2745,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2822,7 +2852,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2914,7 +2944,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3020,7 +3050,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3126,7 +3156,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3280,7 +3310,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unknown source, or an Idempotency-Key reused with another body */
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
                 422: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3304,7 +3334,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3408,7 +3438,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -3515,7 +3545,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description The event store is unavailable or the server is overloaded (see Retry-After) */
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -4018,7 +4048,7 @@ export interface components {
             status: number;
             detail: string;
             code: string;
-            /** @description Validation problems: one entry per wrong field */
+            /** @description Validation problems: one entry per wrong field (at most 20) */
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "params" | "headers";
@@ -4026,6 +4056,8 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description Validation problems: how many there were in all (`errors` lists at most 20) */
+            errorCount?: number;
             /** @description 412 only: the stream revision now (null: the stream does not exist) */
             currentRevision?: number | null;
         } & {
@@ -5558,7 +5590,7 @@ export interface components {
             status: number;
             detail: string;
             code: string;
-            /** @description Validation problems: one entry per wrong field */
+            /** @description Validation problems: one entry per wrong field (at most 20) */
             errors?: {
                 /** @enum {string} */
                 in: "body" | "query" | "params" | "headers";
@@ -5566,6 +5598,8 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /** @description Validation problems: how many there were in all (`errors` lists at most 20) */
+            errorCount?: number;
             /** @description 412 only: the stream revision now (null: the stream does not exist) */
             currentRevision?: number | null;
         } & {
