@@ -60,6 +60,8 @@ export class CheckpointArchive {
     private readonly leavesFd: number,
   ) {}
 
+  #closed = false;
+
   /** Opens (creating when absent) the archive in `dir`. */
   static open(dir: string): CheckpointArchive {
     fs.mkdirSync(dir, { recursive: true });
@@ -72,7 +74,10 @@ export class CheckpointArchive {
     return archive;
   }
 
+  /** Idempotent, as the runtime's close is: a second close must not close descriptors reused since. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     fs.closeSync(this.notesFd);
     fs.closeSync(this.leavesFd);
   }
