@@ -97,6 +97,7 @@ const ROUTES: Route[] = [
     },
   },
   { method: 'GET', path: '/log/checkpoint', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/checkpoint' }) },
+  { method: 'GET', path: '/log/checkpoints', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/checkpoints?from=0' }) },
   { method: 'GET', path: '/log/public-key', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/public-key' }) },
   { method: 'GET', path: '/log/proofs/inclusion', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/proofs/inclusion?index=0&treeSize=2' }) },
   { method: 'GET', path: '/log/proofs/consistency', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/proofs/consistency?from=1&to=2' }) },
