@@ -31,7 +31,7 @@ const marked = new WeakMap<object, unknown>();
 /**
  * The data every read model sees: the stored data, where a redacted string already reads as null,
  * and each object that held an erased string lists it in `redacted` (pointers into the event's data,
- * sorted), so that every answer built from it says what was erased (docs/log-format.md).
+ * sorted), so that every answer built from it says what was erased (docs/log.md).
  */
 export function readData(e: Pick<StoredEvent, 'data' | 'opening'>): unknown {
   const { opening } = e;

@@ -99,7 +99,7 @@ export const isUnknown = (v: unknown): boolean => isKind(v, 'unknown');
 export const isNone = (v: unknown): boolean => isKind(v, 'none');
 /**
  * A value a redaction erased (a text read as null) or erased part of (an object listing `redacted`):
- * like unknown, it takes no part in agreement (docs/log-format.md).
+ * like unknown, it takes no part in agreement (docs/log.md).
  */
 export const isRedacted = (v: unknown): boolean =>
   v === null || (typeof v === 'object' && Array.isArray((v as { redacted?: unknown }).redacted));

@@ -25,7 +25,7 @@ export interface ClaimView {
   citation?: Citation;
   mode?: string;
   note?: string;
-  /** Pointers a redaction erased from the shown value and note (docs/log-format.md). */
+  /** Pointers a redaction erased from the shown value and note (docs/log.md). */
   redacted?: string[];
   recordedAt: string;
 }

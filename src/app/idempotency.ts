@@ -61,7 +61,7 @@ export const idempotencyIndex: Projection<IdempotencyIndex> = {
 /**
  * The hash kept in event metadata: HMAC-SHA256 under the server's request hash key over the method,
  * the path and the RFC 8785 canonical body (hex). Metadata is public, and a plain hash of a body
- * would let anyone confirm a guess of a value later erased from it (docs/log-format.md). Without a
+ * would let anyone confirm a guess of a value later erased from it (docs/log.md). Without a
  * key, the plain SHA-256 that events stored before the key existed carry.
  */
 export function requestHash(method: string, path: string, body: unknown, key?: Buffer): string {

@@ -1,5 +1,5 @@
 /**
- * Redaction (docs/log-format.md, "Redaction"): erases string values of one stored v2 event, records
+ * Redaction (docs/log.md, "Leaf format v2 and redaction"): erases string values of one stored v2 event, records
  * the FieldsRedacted event, and before it answers brings every read model and every file of this
  * instance in line with the store, so that no answer or snapshot still holds an erased value.
  */
@@ -46,7 +46,7 @@ export class RedactionService {
       throw new AppError('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
     }
     if (this.store.redactEvent === undefined) {
-      throw new AppError('not-redactable', `the ${this.store.kind} store cannot erase stored values (docs/log-format.md)`);
+      throw new AppError('not-redactable', `the ${this.store.kind} store cannot erase stored values (docs/log.md)`);
     }
     let result;
     try {

@@ -9,7 +9,7 @@ const collect = (v: string, all: string[]): string[] => [...all, v];
  * `palimpsest redact <index> --path /citation/quote --reason …`: the same request as
  * POST /events/{index}/redactions, sent through this process's own HTTP app as the actor `admin`.
  * Run it with the server on this data directory stopped: a running server's read models would keep
- * the erased values in memory until it restarts (docs/log-format.md, "Redaction").
+ * the erased values in memory until it restarts (docs/log.md, "Leaf format v2 and redaction").
  */
 export function redactCommand(): Command {
   return new Command('redact')

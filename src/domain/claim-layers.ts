@@ -34,7 +34,7 @@ export interface ClaimLayers {
   note: string | undefined;
   /**
    * Pointers (into the data of the events that gave them) of the shown value and note when a
-   * redaction erased them: they read as null (docs/log-format.md). A citation lists its own.
+   * redaction erased them: they read as null (docs/log.md). A citation lists its own.
    */
   redacted: string[] | undefined;
   status: ClaimStatus;

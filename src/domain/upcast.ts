@@ -78,7 +78,7 @@ export function parseSourceEvent(e: StoredShape): SourceEvent {
 function parse(e: StoredShape): { type: EventType; data: unknown } {
   const up = upcast(e.type, e.schemaVersion, e.data);
   const result = EVENT_SCHEMAS[up.type].schema.safeParse(up.data);
-  // A redaction leaves null where a string was (docs/log-format.md): the event is still sound when
+  // A redaction leaves null where a string was (docs/log.md): the event is still sound when
   // every mismatch is at, inside or around an erased path. Ids, predicate and qualifiers, which the
   // decider relies on, can never be erased.
   if (!result.success && e.opening !== undefined) {

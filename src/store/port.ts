@@ -38,7 +38,7 @@ export interface StoredEvent extends NewEvent {
   /** The RFC 9162 leaf hash the store kept when it wrote the event, where the store keeps one. */
   leafHash?: Buffer;
   /**
-   * Leaf format 2 (docs/log-format.md): what opens the commitments of `data` — the seed, or after a
+   * Leaf format 2 (docs/log.md): what opens the commitments of `data` — the seed, or after a
    * redaction the remaining salts and the erased values' commitments. Absent: a v1 event.
    */
   opening?: Opening;
@@ -149,7 +149,7 @@ export interface EventStore {
    */
   readLeafHashes?(from: bigint, limit: number): Promise<Buffer[]>;
   /**
-   * Optional capability, for redaction (docs/log-format.md): in one transaction, replaces the target
+   * Optional capability, for redaction (docs/log.md): in one transaction, replaces the target
    * event's erased strings by null and its opening by the redacted one (the stored leaf hash stays,
    * and the adapter checks that the new opening still gives it), and appends the FieldsRedacted
    * event. When the promise resolves, no file the adapter controls holds the erased values any more.

@@ -1,5 +1,5 @@
 /**
- * Redaction end to end (docs/log-format.md, "Redaction"), on a real SQLite store through the HTTP
+ * Redaction end to end (docs/log.md, "Leaf format v2 and redaction"), on a real SQLite store through the HTTP
  * stack and the CLI: after erasing `/citation/quote` and `/note` of a claim, the erased strings are
  * in no answer and in no byte of any file of the data directory, while the claim's other fields, the
  * view's resolution and every proof hold — also after a restart, `verify`, `rebuild` and

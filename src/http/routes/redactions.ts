@@ -8,7 +8,7 @@ import { idempotentContext } from '../write.ts';
 
 const RedactionParams = z.strictObject({ index: Index });
 
-/** POST /events/{index}/redactions: admin only (docs/log-format.md, "Redaction"). */
+/** POST /events/{index}/redactions: admin only (docs/log.md, "Leaf format v2 and redaction"). */
 export function redactionRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/events/:index/redactions', {

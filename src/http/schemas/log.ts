@@ -78,7 +78,7 @@ export const ChangePage = z
   })
   .meta({ id: 'ChangePage', examples: [ex.changes] });
 
-/** POST /events/{index}/redactions (docs/log-format.md, "Redaction"). */
+/** POST /events/{index}/redactions (docs/log.md, "Leaf format v2 and redaction"). */
 export const RedactionRequest = z
   .strictObject({
     paths: z.array(z.string().max(1000)).min(1).max(200).describe('JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times'),

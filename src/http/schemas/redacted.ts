@@ -1,5 +1,5 @@
 /**
- * How an answer shows what a redaction erased (docs/log-format.md, "Redaction"): the erased string
+ * How an answer shows what a redaction erased (docs/log.md, "Leaf format v2 and redaction"): the erased string
  * reads as null, and the object that held it lists it in `redacted`. The answer schemas admit these
  * forms wherever a string that may be erased is served.
  */

@@ -150,7 +150,7 @@ export interface StoredMetadataJson {
   requestHash?: string;
   schemaVersion: number;
   recordedAt: string;
-  /** A v2 event's opening in its served form (docs/log-format.md); absent for a v1 event. */
+  /** A v2 event's opening in its served form (docs/log.md); absent for a v1 event. */
   leafOpening?: ServedOpening;
 }
 
@@ -233,7 +233,7 @@ function asJsonData(data: unknown, where: string): JSONType {
 
 /**
  * KurrentDB events cannot be rewritten in place by a client, so a v2 event's seed rides in its
- * metadata: its leaf is v2 and verifiable, but this adapter offers no redaction (docs/log-format.md).
+ * metadata: its leaf is v2 and verifiable, but this adapter offers no redaction (docs/log.md).
  */
 export function toEventData(event: NewEvent, recordedAt: string, opening?: Opening): EventData {
   return jsonEvent({

@@ -20,7 +20,7 @@ export interface EventRow {
 
 export const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash, opening';
 
-/** The opening column: the served form (docs/log-format.md), so one parser reads both. */
+/** The opening column: the served form (docs/log.md), so one parser reads both. */
 export function openingText(opening: Opening | undefined): string | null {
   return opening === undefined ? null : JSON.stringify(servedOpening(opening));
 }

@@ -60,7 +60,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     // the default 2 MiB page cache no longer holds it. An upper bound, filled only as pages are read.
     db.pragma('cache_size = -65536');
     // A redaction must leave no copy of an erased string in the file: deleted and overwritten
-    // content is zeroed instead of left in free space (docs/log-format.md, "Redaction").
+    // content is zeroed instead of left in free space (docs/log.md, "Leaf format v2 and redaction").
     db.pragma('secure_delete = ON');
     migrate(db);
     // From now on a lock held elsewhere is waited for between event-loop turns (see busy-retry.ts).
