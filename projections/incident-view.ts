@@ -33,6 +33,11 @@ export const incidentView: Projection<ViewState> = {
     // Canonical JSON (keys sorted): live events and events read back from a store may differ in key order.
     return canonicalize({ incidents: out, order: state.order.map((i) => i.incidentId) }) ?? '';
   },
+  items(state: ViewState): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, inc] of state.incidents) out.set(id, canonicalize(viewOf(inc)) ?? '');
+    return out;
+  },
   forSnapshot(state: ViewState): ViewState {
     return { ...state, cache: new Map(), items: new Map() };
   },

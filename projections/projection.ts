@@ -13,6 +13,8 @@ export interface Projection<S = unknown> {
   apply(state: S, e: StoredEvent): S;
   /** Deterministic: the same events give the same string, whatever order Maps were filled in. What a rebuild compares. */
   serialize(state: S): string;
+  /** The state item by item (an incident, a source), each serialized as `serialize` would: names what differs. */
+  items?(state: S): Map<string, string>;
   /** The part of the state a snapshot keeps (without caches that are rebuilt on demand). */
   forSnapshot?(state: S): S;
   /** Repairs a state read back from a snapshot (v8.deserialize gives every string its own copy). */

@@ -12,7 +12,7 @@ import type { Qualifiers } from '../src/domain/predicates.ts';
 import type { Citation } from '../src/domain/values.ts';
 import type { StoredEvent } from '../src/store/port.ts';
 import { intern } from './collections.ts';
-import { dataOf, incidentIdOf } from './event-data.ts';
+import { dataOf, incidentIdOf, readData, redactedListOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
 import { applyIncidentEvent, fieldsOf, initialViewState } from './incident-view/fold.ts';
 import type { ClaimState, ViewState } from './incident-view/fold.ts';
@@ -34,6 +34,8 @@ export interface HistoryEntry {
   reason?: string;
   note?: string;
   citation?: Citation;
+  /** Pointers into the event's data that a redaction erased (their values read as null). */
+  redacted?: string[];
 }
 
 /** One event, as much as its history entry needs. */
@@ -83,7 +85,7 @@ function push(state: HistoryState, log: IncidentLog, e: StoredEvent): void {
   log.recordedAt.push(Date.parse(e.recordedAt));
   log.actor.push(intern(state.strings, e.metadata.actor));
   log.type.push(intern(state.strings, e.type));
-  log.data.push(e.data);
+  log.data.push(readData(e));
 }
 
 function* records(log: IncidentLog): Generator<EventRecord> {
@@ -164,6 +166,8 @@ function entriesOf(recs: Iterable<EventRecord>, view: ViewState, incidentId: str
       entry.after = a;
       entry.reason = d.reason;
     }
+    // What a redaction erased from the event's own fields (a citation lists its own).
+    put(entry, 'redacted', redactedListOf(r.data));
     if (filter.claimId !== undefined && entry.claimId !== filter.claimId) continue;
     if (filter.fact !== undefined && entry.fact !== filter.fact && previousFact !== filter.fact) continue;
     out.push(entry);

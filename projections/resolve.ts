@@ -97,6 +97,12 @@ type Kinded = { kind: string };
 const isKind = (v: unknown, kind: string): boolean => typeof v === 'object' && v !== null && (v as Kinded).kind === kind;
 export const isUnknown = (v: unknown): boolean => isKind(v, 'unknown');
 export const isNone = (v: unknown): boolean => isKind(v, 'none');
+/**
+ * A value a redaction erased (a text read as null) or erased part of (an object listing `redacted`):
+ * like unknown, it takes no part in agreement (docs/log.md).
+ */
+export const isRedacted = (v: unknown): boolean =>
+  v === null || (typeof v === 'object' && Array.isArray((v as { redacted?: unknown }).redacted));
 
 export function isCandidate(c: ResolvableClaim): boolean {
   return c.status === 'active' && c.rank !== 'deprecated';
@@ -224,7 +230,7 @@ function disputed(predicate: PredicateName, claims: readonly ResolvableClaim[]):
 export function resolveSingle(predicate: PredicateName, claims: readonly ResolvableClaim[]): SingleResolution {
   const candidates = claims.filter(isCandidate);
   if (candidates.length === 0) return { status: 'withdrawn', value: null };
-  const known = candidates.filter((c) => !isUnknown(c.value));
+  const known = candidates.filter((c) => !isUnknown(c.value) && !isRedacted(c.value));
   if (known.length === 0) {
     const agreement = bySources(candidates);
     return candidates.some((c) => c.rank === 'preferred')
@@ -276,7 +282,7 @@ function groupsOf(
       if (isCandidate(c)) nones.push(c);
       continue;
     }
-    const id = valueIdentity(predicate, c.value);
+    const id = isRedacted(c.value) ? undefined : valueIdentity(predicate, c.value);
     if (id === undefined) continue; // unknown: ignored
     let list = byId.get(id);
     if (list === undefined) byId.set(id, (list = []));

@@ -16,7 +16,7 @@ import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
 import {
   isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers, type ClaimStatus, type RankName,
 } from '../src/domain/claim-layers.ts';
-import { dataOf, incidentIdOf, sourceIdOf } from './event-data.ts';
+import { dataOf, incidentIdOf, readData, sourceIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
 import type { Projection } from './projection.ts';
 
@@ -50,7 +50,7 @@ type ClaimTally = Pick<ClaimLayers, 'sourceId' | 'status' | 'rank' | 'pendingRan
  * counts depend only on the fields a tally keeps, which nextClaim derives from the events alone.
  */
 const UNKEPT: Omit<ClaimLayers, keyof ClaimTally> = {
-  claimId: '', predicate: 'deaths', qualifiers: undefined, value: { kind: 'unknown' }, statedAt: '', citation: undefined, note: undefined,
+  claimId: '', predicate: 'deaths', qualifiers: undefined, value: { kind: 'unknown' }, statedAt: '', citation: undefined, note: undefined, redacted: undefined,
 };
 const STATUS_BITS: Record<ClaimStatus, number> = { active: 0, retracted: 1, voided: 2 };
 const STATUSES: readonly ClaimStatus[] = ['active', 'retracted', 'voided'];
@@ -183,7 +183,7 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
     tally(state, t, 1);
     return;
   }
-  const event = { type: e.type, data: e.data };
+  const event = { type: e.type, data: readData(e) };
   if (claims === undefined || !isClaimLayerEvent(event)) return;
   const i = findClaim(claims, event.data.claimId);
   if (i < 0) return;
@@ -273,5 +273,10 @@ export const sources: Projection<SourcesState> = {
       if (rec !== undefined) out.push(viewOf(state, rec));
     }
     return canonicalize(out) ?? '';
+  },
+  items(state: SourcesState): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, rec] of state.sources) out.set(id, canonicalize(viewOf(state, rec)) ?? '');
+    return out;
   },
 };

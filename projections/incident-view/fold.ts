@@ -8,7 +8,7 @@ import { isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type Claim
 import { factKey } from '../../src/domain/predicates.ts';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { intern, lowerBound } from '../collections.ts';
-import { dataOf, incidentIdOf } from '../event-data.ts';
+import { dataOf, incidentIdOf, readData } from '../event-data.ts';
 import type { KnownAtOptions } from '../event-data.ts';
 import { earliestInstant } from '../time.ts';
 import type { IncidentView } from './render.ts';
@@ -82,7 +82,7 @@ export function fieldsOf(d: IncidentFields): IncidentFields {
 export function applyToIncident(state: ViewState, e: StoredEvent): boolean {
   const incidentId = incidentIdOf(e);
   if (incidentId === undefined) return false;
-  return applyIncidentEvent(state, incidentId, e.type, e.data, Number(e.revision), e.recordedAt);
+  return applyIncidentEvent(state, incidentId, e.type, readData(e), Number(e.revision), e.recordedAt);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ClaimView {
   citation?: Citation;
   mode?: string;
   note?: string;
+  /** Pointers a redaction erased from the shown value and note (docs/log.md). */
+  redacted?: string[];
   recordedAt: string;
 }
 
@@ -57,6 +59,7 @@ export function claimView(c: ClaimState): ClaimView {
   if (c.citation !== undefined) v.citation = c.citation;
   if (c.mode !== undefined) v.mode = c.mode;
   if (c.note !== undefined) v.note = c.note;
+  if (c.redacted !== undefined) v.redacted = c.redacted;
   v.recordedAt = new Date(c.recordedAt).toISOString();
   return v as unknown as ClaimView;
 }

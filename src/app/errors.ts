@@ -10,13 +10,21 @@ export type AppErrorCode =
   /** An idempotency key came back with another request. */
   | 'idempotency-key-reused'
   | 'invalid-cursor'
-  | 'revision-out-of-range';
+  | 'revision-out-of-range'
+  /** No event at that log index. */
+  | 'event-not-found'
+  /** A v1 event, or a store without the redaction capability. */
+  | 'not-redactable'
+  /** A redaction path that may not be erased (see redactionPathProblems). */
+  | 'validation';
 
 export interface AppErrorDetails {
   /** The read parameter at fault, by its name (`cursor`, `atRevision`). */
   parameter?: string;
   /** For precondition-failed: the stream's revision now, null when it has none. */
   currentRevision?: bigint | null;
+  /** Field errors in the request body, by JSON Pointer. */
+  errors?: { path: string; message: string }[];
 }
 
 export class AppError extends Error {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
 import type { Projection } from '../../projections/projection.ts';
@@ -58,10 +58,16 @@ export const idempotencyIndex: Projection<IdempotencyIndex> = {
   },
 };
 
-/** SHA-256 over the method, the path and the RFC 8785 canonical body. */
-export function requestHash(method: string, path: string, body: unknown): string {
+/**
+ * The hash kept in event metadata: HMAC-SHA256 under the server's request hash key over the method,
+ * the path and the RFC 8785 canonical body (hex). Metadata is public, and a plain hash of a body
+ * would let anyone confirm a guess of a value later erased from it (docs/log.md). Without a
+ * key, the plain SHA-256 that events stored before the key existed carry.
+ */
+export function requestHash(method: string, path: string, body: unknown, key?: Buffer): string {
   const canonical = canonicalize(body ?? null) ?? 'null';
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${canonical}`).digest('hex');
+  const text = `${method.toUpperCase()} ${path}\n${canonical}`;
+  return (key === undefined ? createHash('sha256') : createHmac('sha256', key)).update(text).digest('hex');
 }
 
 /**

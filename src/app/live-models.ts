@@ -16,6 +16,7 @@ export class LiveModels {
   private subscription: Subscription | undefined;
   private loop: Promise<void> | undefined;
   private failure: Error | undefined;
+  private halted = false;
   /** Index of the next event to apply (= number of events applied). */
   next = 0n;
   caughtUp = false;
@@ -26,6 +27,8 @@ export class LiveModels {
     private readonly store: EventStore,
     private readonly folds: readonly Projection[],
     initial?: { next: bigint; states: Map<string, unknown> },
+    /** Checks each event before it is applied; at the first refused one the models stop applying (see self-check.ts). */
+    private readonly check: (e: StoredEvent) => boolean = () => true,
   ) {
     for (const f of folds) this.states.set(f.name, initial?.states.get(f.name) ?? f.initial());
     if (initial) this.next = initial.next;
@@ -67,7 +70,11 @@ export class LiveModels {
 
   /** Applies one event to every fold; events are applied exactly once, in index order. */
   private apply(e: StoredEvent): void {
-    if (e.index < this.next) return; // a resumed subscription may repeat what was applied
+    if (e.index < this.next || this.halted) return; // a resumed subscription may repeat what was applied
+    if (!this.check(e)) {
+      this.halted = true;
+      return;
+    }
     if (e.index !== this.next) throw new Error(`read models expected index ${this.next}, got ${e.index}`);
     for (const f of this.folds) this.states.set(f.name, f.apply(this.states.get(f.name), e));
     this.next = e.index + 1n;
@@ -101,6 +108,26 @@ export class LiveModels {
   /** Every fold's state with the index it reflects, for snapshots and rebuild comparisons. */
   snapshot(): { next: bigint; states: Map<string, unknown> } {
     return { next: this.next, states: new Map(this.states) };
+  }
+
+  /**
+   * Replaces every fold's state by one folded afresh from the store, up to the events this instance
+   * has applied: after a redaction rewrote a stored event, no state keeps what was erased. The swap
+   * happens in one synchronous step once the fresh states have caught up, so no read sees a half.
+   */
+  async refold(): Promise<void> {
+    const target = this.next;
+    const { states } = await foldLog(this.store, this.folds, { until: target });
+    let next = target;
+    // Events applied meanwhile: the fresh states take them too before they replace the old ones.
+    while (next < this.next) {
+      const page = await this.store.readAll({ from: next, limit: Number(this.next - next) });
+      if (page.length === 0) break;
+      for (const e of page) for (const f of this.folds) states.set(f.name, f.apply(states.get(f.name), e));
+      next += BigInt(page.length);
+    }
+    if (next !== this.next) throw new Error(`refold reached index ${next}, the read models are at ${this.next}`);
+    for (const f of this.folds) this.states.set(f.name, states.get(f.name));
   }
 
   async stop(): Promise<void> {

@@ -24,7 +24,8 @@ import type { Projection } from '../../projections/projection.ts';
 import type { LiveModels } from './live-models.ts';
 
 const MAGIC = Buffer.from('PLSN', 'latin1');
-export const SNAPSHOT_FORMAT = 1;
+// 2: written only from verified events (the header says so), and tied to the stored tree's root.
+export const SNAPSHOT_FORMAT = 2;
 export const SNAPSHOT_FILE = path.join('snapshots', 'read-models.snap');
 
 interface Header {
@@ -36,6 +37,8 @@ interface Header {
   /** base64 leaf hash of event next-1; absent when next = 0. */
   lastLeaf?: string;
   createdAt: string;
+  /** Written while every event below `next` had been verified (docs/log.md, "The server checks itself"). */
+  verified?: boolean;
 }
 
 /** How a MerkleLog travels inside the v8 payload: v8 would otherwise drop its prototype. */
@@ -98,6 +101,7 @@ export function encodeSnapshot(snap: SnapshotState, folds: readonly Projection[]
     root: tree.root().toString('base64'),
     ...(tree.size > 0 ? { lastLeaf: tree.leafHash(tree.size - 1).toString('base64') } : {}),
     createdAt: new Date().toISOString(),
+    verified: true,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
@@ -157,7 +161,22 @@ function removeTempFiles(file: string): void {
  * The snapshot, if one exists and provably continues into `store`'s log; otherwise undefined, with
  * the reason passed to `warn`. Never throws for a bad snapshot: rebuilding from the log is always safe.
  */
-export async function loadSnapshot(dir: string, store: EventStore, folds: readonly Projection[], warn: Warn = defaultWarn): Promise<SnapshotState | undefined> {
+export interface LoadedSnapshot extends SnapshotState {
+  /** The file's bytes, decoded again by the background check (the live states move on). */
+  bytes: Buffer;
+}
+
+/**
+ * `storedTree`, when given, is the tree of the store's leaf hashes: a snapshot is used only if its
+ * root is that tree's root of the same size.
+ */
+export async function loadSnapshot(
+  dir: string,
+  store: EventStore,
+  folds: readonly Projection[],
+  warn: Warn = defaultWarn,
+  storedTree?: MerkleLog,
+): Promise<LoadedSnapshot | undefined> {
   const file = snapshotPath(dir);
   removeTempFiles(file);
   let bytes: Buffer;
@@ -168,14 +187,21 @@ export async function loadSnapshot(dir: string, store: EventStore, folds: readon
     return undefined;
   }
   try {
-    return await decodeAndCheck(bytes, store, folds);
+    return { ...(await decodeAndCheck(bytes, store, folds, storedTree)), bytes };
   } catch (err) {
     warn(`snapshot ${file} discarded: ${(err as Error).message}; rebuilding from the log`);
     return undefined;
   }
 }
 
-async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Projection[]): Promise<SnapshotState> {
+interface Decoded {
+  header: Header;
+  next: bigint;
+  body: Buffer;
+  headerLen: number;
+}
+
+function decodeHeader(bytes: Buffer, folds: readonly Projection[]): Decoded {
   if (bytes.length < MAGIC.length + 4 + 32 || !bytes.subarray(0, 4).equals(MAGIC)) throw new Error('not a snapshot file');
   const body = bytes.subarray(0, bytes.length - 32);
   if (!createHash('sha256').update(body).digest().equals(bytes.subarray(bytes.length - 32))) throw new Error('checksum mismatch');
@@ -187,7 +213,13 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
   const have = (header.folds ?? []).map((f) => `${f.name}@${f.version}`).join(',');
   if (want !== have) throw new Error(`written for folds ${have}, this code has ${want}`);
   if (typeof header.next !== 'string' || !/^(0|[1-9][0-9]*)$/.test(header.next)) throw new Error('malformed next');
-  const next = BigInt(header.next);
+  return { header, next: BigInt(header.next), body, headerLen };
+}
+
+async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Projection[], storedTree?: MerkleLog): Promise<SnapshotState> {
+  const decoded = decodeHeader(bytes, folds);
+  const { header, next } = decoded;
+  if (header.verified !== true) throw new Error('it was not written from verified events');
 
   // Cheap checks against the log before deserialising hundreds of megabytes.
   const size = await store.size();
@@ -201,7 +233,18 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
   } else if (header.lastLeaf !== undefined) {
     throw new Error('an empty snapshot with a last leaf');
   }
+  if (storedTree !== undefined && (BigInt(storedTree.size) < next || storedTree.root(Number(next)).toString('base64') !== header.root)) {
+    throw new Error(`its root is not the root of the store's first ${next} leaf hashes: it was written from another tree`);
+  }
+  return statesOf(decoded, folds);
+}
 
+/** The read models a snapshot holds, decoded (checksum, header and tree checked; nothing against a store). */
+export function decodeStates(bytes: Buffer, folds: readonly Projection[]): SnapshotState {
+  return statesOf(decodeHeader(bytes, folds), folds);
+}
+
+function statesOf({ header, next, body, headerLen }: Decoded, folds: readonly Projection[]): SnapshotState {
   const stored = deserializeCopying(body.subarray(8 + headerLen)) as Map<string, unknown>;
   if (!(stored instanceof Map)) throw new Error('payload is not a map of states');
   const states = new Map<string, unknown>();
@@ -225,6 +268,11 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
 export interface SnapshotKeeper {
   /** Writes a final snapshot (call after the models have stopped) and waits for any pending one. */
   close(): Promise<void>;
+  /**
+   * Replaces the snapshot file by one of the current states, now: after a redaction the old file
+   * holds erased values. The rename drops the old file whole.
+   */
+  rewrite(): Promise<void>;
 }
 
 /**
@@ -238,14 +286,16 @@ export function keepSnapshots(
   live: LiveModels,
   dir: string,
   folds: readonly Projection[],
-  opts: { every?: number; warn?: Warn; savedAt?: bigint } = {},
+  opts: { every?: number; warn?: Warn; savedAt?: bigint; canSave?: () => boolean } = {},
 ): SnapshotKeeper {
+  const canSave = opts.canSave ?? (() => true);
   const every = BigInt(opts.every ?? 50_000);
   const warn = opts.warn ?? defaultWarn;
   let savedAt = opts.savedAt ?? -1n;
   let pending: Promise<void> | undefined;
   const save = (): void => {
-    if (pending !== undefined) return;
+    // A snapshot is written only from verified events: never while verifying or once tampered.
+    if (pending !== undefined || !canSave()) return;
     pending = new Promise<void>((resolve) => setImmediate(resolve))
       .then(async () => {
         const snap = live.snapshot();
@@ -267,10 +317,16 @@ export function keepSnapshots(
   // for seconds, which at startup stalls the HTTP app's plugin loading past its timeout. The next
   // write past the threshold, or close(), saves instead.
   return {
+    async rewrite() {
+      await pending;
+      const snap = live.snapshot();
+      await writeSnapshotFile(dir, encodeSnapshot(snap, folds));
+      savedAt = snap.next;
+    },
     async close() {
       off();
       await pending;
-      if (live.failed !== undefined || live.next === savedAt) return;
+      if (live.failed !== undefined || live.next === savedAt || !canSave()) return;
       try {
         await saveSnapshot(dir, live, folds);
       } catch (err) {

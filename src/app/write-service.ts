@@ -44,11 +44,23 @@ interface StreamDecider<C, S, E extends DomainEvent> extends Decider<C, S, E> {
   parse(e: StoredEvent): E;
 }
 
+/** What an idempotent append outside a decider gives its event: the metadata keys and the event id. */
+export interface IdempotentAppend {
+  metadata: Partial<NewEvent['metadata']>;
+  eventId: string;
+}
+
 /** An idempotency key with the hash of the request it came with. */
 interface Keyed {
   key: string;
+  /** What a new event keeps: the HMAC when the service has a key. */
   hash: string;
+  /** Also the same request: the plain hash that events stored before the HMAC carry. */
+  legacy: string;
 }
+
+const sameRequest = (stored: string | undefined, keyed: Keyed | undefined): boolean =>
+  keyed !== undefined && (stored === keyed.hash || stored === keyed.legacy);
 
 /** A command decided on a stale state is retried against the fresh one this many times, then 409. */
 const MAX_ATTEMPTS = 4;
@@ -64,6 +76,8 @@ export class WriteService {
     private readonly store: EventStore,
     private readonly live: LiveModels,
     private readonly sourceKnown: (sourceId: string) => boolean,
+    /** Keys the request hash kept in metadata (see requestHash); without it, the plain hash. */
+    private readonly requestHashKey?: Buffer,
   ) {}
 
   async handleIncident(cmd: IncidentCommand, ctx: WriteContext): Promise<WriteResult> {
@@ -75,11 +89,31 @@ export class WriteService {
     return this.execute(sourceStream(cmd.sourceId), { ...sourceDecider, parse: parseSourceEvent }, cmd, ctx);
   }
 
+  /**
+   * The idempotency handshake for a write that is not a command of a stream's decider (a redaction):
+   * a repeat of the request gets the original result; otherwise `run` appends, with the metadata
+   * and the event id that make a repeat recognisable.
+   */
+  async idempotent(ctx: WriteContext, run: (keyed: IdempotentAppend) => Promise<WriteResult>): Promise<WriteResult> {
+    const keyed = this.keyedOf(ctx);
+    if (keyed === undefined) return run({ metadata: {}, eventId: randomUUID() });
+    const replay = this.findReplay(ctx.actor, keyed);
+    if (replay) return replay;
+    return run({ metadata: { idempotencyKey: keyed.key, requestHash: keyed.hash }, eventId: idempotentEventId(ctx.actor, keyed.key, 0) });
+  }
+
+  private keyedOf(ctx: WriteContext): Keyed | undefined {
+    const r = ctx.idempotency;
+    return r === undefined ? undefined : {
+      key: r.key, hash: requestHash(r.method, r.path, r.body, this.requestHashKey), legacy: requestHash(r.method, r.path, r.body),
+    };
+  }
+
   /** A replay of an earlier idempotent request, or undefined; the key with another request is refused. */
   private findReplay(actor: string, keyed: Keyed): WriteResult | undefined {
     const seen = this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(actor, keyed.key));
     if (seen === undefined) return undefined;
-    if (seen.requestHash !== keyed.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
+    if (!sameRequest(seen.requestHash, keyed)) throw new AppError('idempotency-key-reused', KEY_REUSED);
     return { stream: seen.stream, revision: seen.revision, index: seen.index, position: seen.position, ids: seen.ids, replayed: true };
   }
 
@@ -97,8 +131,7 @@ export class WriteService {
    * each other's stale state; the expected-revision retry below is left for other processes.
    */
   private async execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
-    const r = ctx.idempotency;
-    const keyed = r === undefined ? undefined : { key: r.key, hash: requestHash(r.method, r.path, r.body) };
+    const keyed = this.keyedOf(ctx);
     // Checked before anything else, If-Match included: a repeat gets the original answer.
     const replay = keyed && this.findReplay(ctx.actor, keyed);
     if (replay) return replay;
@@ -151,7 +184,7 @@ export class WriteService {
   private async replayedWrite(index: bigint, keyed: Keyed | undefined): Promise<WriteResult> {
     const [last] = await this.store.readAll({ from: index, limit: 1 });
     if (last === undefined) throw new Error(`replayed append points at missing index ${index}`);
-    if (last.metadata.requestHash !== keyed?.hash) throw new AppError('idempotency-key-reused', KEY_REUSED);
+    if (!sameRequest(last.metadata.requestHash, keyed)) throw new AppError('idempotency-key-reused', KEY_REUSED);
     const key = last.metadata.idempotencyKey;
     const seen = key === undefined ? undefined : this.live.state<IdempotencyIndex>('idempotency').get(idempotencyScope(last.metadata.actor, key));
     return {
@@ -171,6 +204,11 @@ export class WriteService {
    * cached one is never changed under a caller. Bounded: the least recently used streams go.
    */
   private readonly loaded = new Map<string, { state: unknown; revision: bigint }>();
+
+  /** After a redaction: the decided-on states may hold erased values; the next command reloads. */
+  forgetLoaded(): void {
+    this.loaded.clear();
+  }
   private static readonly LOADED_MAX = 4096;
 
   private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<{ state: S; revision: bigint | undefined }> {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { keysCommand } from './keys.ts';
 import { seedCommand, serveCommand } from './serve.ts';
 import { auditCommands } from './audit.ts';
+import { redactCommand } from './redact.ts';
 
 const program = new Command()
   .name('palimpsest')
@@ -11,6 +12,7 @@ const program = new Command()
 program.addCommand(serveCommand());
 program.addCommand(seedCommand());
 program.addCommand(keysCommand());
+program.addCommand(redactCommand());
 for (const c of auditCommands()) program.addCommand(c);
 
 export function positiveInt(v: string): number {

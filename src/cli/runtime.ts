@@ -5,18 +5,25 @@ import type { Config } from '../config.ts';
 import { buildApp, type AppOptions } from '../http/app.ts';
 import type { AppServices } from '../http/services.ts';
 import { loadOrCreateSigningKey } from '../log/keys.ts';
+import { loadOrCreateRequestHashKey, requestHashKeyFile } from '../log/request-hash-key.ts';
 import { openStore } from '../store/open.ts';
 import type { EventStore } from '../store/port.ts';
 import { allFolds } from '../app/folds.ts';
 import { LiveModels } from '../app/live-models.ts';
-import { keepSnapshots, loadSnapshot } from '../app/snapshots.ts';
+import { Integrity } from '../app/integrity.ts';
+import { checkSparedEvents, checkStoredTree, leafCheck } from '../app/self-check.ts';
+import { decodeStates, keepSnapshots, loadSnapshot, snapshotPath } from '../app/snapshots.ts';
+import { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { Reads } from '../app/reads.ts';
+import { RedactionService } from '../app/redaction.ts';
 import { WriteService } from '../app/write-service.ts';
 
 export interface Runtime extends AppServices {
   app: FastifyInstance;
   /** Set when this start created the first admin token file. */
   adminTokenFile?: string;
+  /** Settles when the background checks of the store end (at once without a snapshot); see Integrity for their outcome. */
+  selfCheck: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,29 +44,65 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     closeKeys = opened.close;
     const { ring: keys, adminTokenFile } = opened;
     const signingKey = loadOrCreateSigningKey(config.logKeyFile, config.logOrigin);
+    const archive = CheckpointArchive.open(config.dataDir);
+    const integrity = new Integrity();
+    // Before serving: the stored tree against the last checkpoint this server signed, then every
+    // event the read models are built from, its leaf recomputed (docs/log.md, "The server checks itself").
+    const storedTree = await checkStoredTree(store, archive, signingKey.verifierKey, integrity);
     const folds = allFolds();
-    const restored = await loadSnapshot(config.dataDir, store, folds);
-    const live = new LiveModels(store, folds, restored);
-    await live.start();
-    const snapshots = keepSnapshots(live, config.dataDir, folds, restored ? { savedAt: restored.next } : {});
+    const restored = integrity.tampered ? undefined : await loadSnapshot(config.dataDir, store, folds, undefined, storedTree);
+    const live = new LiveModels(store, folds, restored, leafCheck(integrity));
+    if (integrity.tampered === undefined) await live.start();
+    const snapshots = keepSnapshots(live, config.dataDir, folds, { ...(restored ? { savedAt: restored.next } : {}), canSave: () => integrity.verified });
     const reads = new Reads(store, live);
-    const writer = new WriteService(store, live, (id) => reads.sourceExists(id));
-    const services: AppServices = { config, store, live, writer, reads, keys, signingKey };
+    const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
+    const writer = new WriteService(store, live, (id) => reads.sourceExists(id), requestHashKey);
+    const redactions = new RedactionService(store, live, writer, async () => {
+      writer.forgetLoaded();
+      await live.refold();
+      await snapshots.rewrite();
+    });
+    const services: AppServices = { config, store, live, writer, redactions, reads, keys, signingKey, archive, integrity };
     const app = await buildApp(services, {
       ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
       ...(opts.changeFeed !== undefined ? { changeFeed: opts.changeFeed } : {}),
     });
+    integrity.reportTo((f) => app.log.error(
+      { firstBadLeaf: f.firstBadLeaf, readModel: f.readModel, items: f.items },
+      `TAMPERED STORE: ${f.reason}. Serving no data; see docs/operations.md, "When /health says tampered"`,
+    ));
     await app.ready();
+    // The events the snapshot spared are checked while the server already serves (/health: verifying).
+    let closing = false;
+    let background: Promise<void> = Promise.resolve();
+    if (restored !== undefined && integrity.tampered === undefined) {
+      let bytes: Buffer | undefined = restored.bytes;
+      integrity.begin('snapshot');
+      background = checkSparedEvents(store, folds, restored.next, storedTree, integrity, {
+        restored: () => {
+          const states = bytes === undefined ? new Map<string, unknown>() : decodeStates(bytes, folds).states;
+          bytes = undefined;
+          return states;
+        },
+        discard: () => fs.promises.rm(snapshotPath(config.dataDir), { force: true }),
+      }, () => closing)
+        .catch((err: unknown) => app.log.error({ err }, 'the background check of the snapshot failed'))
+        .finally(() => { if (!closing) integrity.end('snapshot'); });
+    }
     return {
       ...services,
       app,
+      selfCheck: background,
       ...(adminTokenFile !== undefined ? { adminTokenFile } : {}),
       async close() {
+        closing = true;
+        await background;
         await app.close();
         await live.stop();
         await snapshots.close();
         await store.close();
         await closeKeys();
+        archive.close();
       },
     };
   } catch (err) {

@@ -45,7 +45,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Down (the store is unreachable or a projection failed), or overloaded (problem+json, with Retry-After) */
+                /** @description Down (the store is unreachable or a projection failed), tampered (the store failed its self-check: firstBadLeaf, or readModel and items), or overloaded (problem+json, with Retry-After) */
                 503: {
                     headers: {
                         /** @description The request’s X-Correlation-Id, else its request id */
@@ -2768,6 +2768,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every checkpoint this server signed, kept outside the event tables, from tree size `from` on
+         * @description Public read: no key needed (role auditor); when the server runs with PALIMPSEST_PUBLIC_READ=false it needs a key with the auditor role. A key that is sent must be valid (else 401).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The smallest tree size to list */
+                    from?: number;
+                    limit?: number;
+                };
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["KeptCheckpoints"];
+                    };
+                };
+                /** @description Bad input (validation: see `errors`) */
+                400: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this */
+                403: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/log/public-key": {
         parameters: {
             query?: never;
@@ -3066,6 +3173,182 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events/{index}/redactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase string values of one stored event (leaf format 2); every checkpoint and proof stays valid
+         * @description Admin only. 400 names a path that may not be erased, 404 an index beyond the log, 409 `not-redactable` a v1 event. The FieldsRedacted event (stream `redactions`) names the target and the paths, never the values.
+         *
+         *     Needs a key with the admin role (admin has every role).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Becomes the correlationId of the events written (else the request id); echoed in the answer */
+                    "x-correlation-id"?: string;
+                    /** @description Becomes the causationId of the events written */
+                    "x-causation-id"?: string;
+                    /** @description The stream revision the write expects, quoted: "3" (stale → 412) */
+                    "if-match"?: string;
+                    /** @description A repeat with the same method, path and body returns the first answer (Idempotency-Replayed: true) and appends nothing; the same key with another body is 422. Scoped to the caller’s key, kept with the events forever and public in the log: never put secrets in it. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RedactionRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description "<revision>" of the stream; a weak W/"<revision>-<hash>" on an as-of read */
+                        ETag?: string;
+                        /** @description "true" when this is the stored answer of an earlier request with the same Idempotency-Key */
+                        "Idempotency-Replayed"?: "true";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RedactionWritten"];
+                    };
+                };
+                /** @description Bad input (validation: see `errors`) */
+                400: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No key where one is needed, or an unknown or revoked key (also on public reads) */
+                401: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The key's role may not do this */
+                403: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown incident, source or claim, or not at that point in time */
+                404: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A domain rule (id taken, claim retracted, revision before its statement, …) */
+                409: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over the body limit */
+                413: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A write without Content-Type: application/json */
+                415: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown source, or an Idempotency-Key reused with another method, path or body */
+                422: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (see Retry-After) */
+                429: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The event store is unavailable, the server is overloaded, or (change stream) too many streams are open (see Retry-After) */
+                503: {
+                    headers: {
+                        /** @description The request’s X-Correlation-Id, else its request id */
+                        "X-Correlation-Id"?: string;
+                        /** @description Seconds to wait before retrying */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3929,6 +4212,30 @@ export interface components {
             /** @description Empty when from = to */
             hashes: string[];
         };
+        /**
+         * @description Every checkpoint this server signed, by size
+         * @example {
+         *       "items": [
+         *         {
+         *           "size": 62,
+         *           "root": "nUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=",
+         *           "note": "palimpsest.local/log\n62\nnUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=\n\n— palimpsest.local/log +I3QWxPLykr+EfAQJ048V8EG8DNdaFBtK5pplL054fJdNA51M7zgcYHdZggpVbwBTCHu8t4V8wvSGzi/xeS3pQk/BwA=\n"
+         *         }
+         *       ],
+         *       "nextFrom": null
+         *     }
+         */
+        KeptCheckpointsInput: {
+            items: {
+                size: number;
+                /** @description base64 (RFC 4648 §4, padded) */
+                root: string;
+                /** @description The signed note exactly as GET /log/checkpoint served it */
+                note: string;
+            }[];
+            /** @description The `from` of the next page, null at the end */
+            nextFrom: number | null;
+        };
         ChangeItemInput: {
             index: number;
             type: string;
@@ -3973,6 +4280,54 @@ export interface components {
             /** @description Where the next poll starts */
             nextFrom: number;
         };
+        /**
+         * @example {
+         *       "paths": [
+         *         "/citation/quote",
+         *         "/note"
+         *       ],
+         *       "reason": "court order 17/2024"
+         *     }
+         */
+        RedactionRequestInput: {
+            /** @description JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times */
+            paths: string[];
+            /** @description Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "index": 42,
+         *       "stream": "redactions",
+         *       "revision": 0,
+         *       "position": "42",
+         *       "target": 7
+         *     }
+         */
+        RedactionWrittenInput: {
+            /** @description Log index of the FieldsRedacted event */
+            index: number;
+            /** @constant */
+            stream: "redactions";
+            /** @description Revision of the redactions stream */
+            revision: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description Log index of the redacted event */
+            target: number;
+        };
+        /** @description JSON Pointers into the event’s data whose string values a redaction erased; they read as null here */
+        RedactedPathsInput: string[];
+        CitationInput: {
+            url?: string | null;
+            title?: string | null;
+            publisher?: string | null;
+            publishedAt?: string;
+            quote?: string | null;
+            archiveUrl?: string | null;
+            retrievedAt?: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
+        };
         ClaimViewInput: {
             claimId: string;
             /** @enum {string} */
@@ -3981,7 +4336,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -4017,7 +4372,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -4027,20 +4386,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["CitationInput"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
         };
@@ -4232,8 +4583,8 @@ export interface components {
          *     }
          */
         IncidentViewInput: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -4247,11 +4598,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
             facts: {
                 [key: string]: components["schemas"]["FactViewInput"];
@@ -4260,8 +4617,8 @@ export interface components {
             updatedAt: string;
         };
         TimelineItemInput: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -4275,11 +4632,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             headline: {
                 deaths: ({
                     /** @enum {string} */
@@ -4588,19 +4951,11 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             };
-            reason?: string;
-            note?: string;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            reason?: string | null;
+            note?: string | null;
+            citation?: components["schemas"]["CitationInput"];
+            /** @description What a redaction erased from the event’s own fields */
+            redacted?: components["schemas"]["RedactedPathsInput"];
         };
         /**
          * @example {
@@ -4665,7 +5020,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -4701,7 +5056,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPathsInput"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -4711,20 +5070,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["CitationInput"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
             /** @description The key of the fact the claim belongs to now */
@@ -4746,8 +5097,11 @@ export interface components {
          *     }
          */
         HealthInput: {
-            /** @enum {string} */
-            status: "ok" | "degraded" | "down";
+            /**
+             * @description verifying: events a snapshot spared are still being checked in the background; tampered: the store failed its self-check and no data is served
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down" | "verifying" | "tampered";
             store: {
                 kind: string;
                 reachable: boolean;
@@ -4758,6 +5112,18 @@ export interface components {
                 index: number;
                 lag: number | null;
             };
+            /** @description When tampered: the first leaf whose event or stored leaf hash is not the one signed */
+            firstBadLeaf?: {
+                index: number;
+                stream: string;
+                revision: number;
+            };
+            /** @description When tampered by a snapshot: the read model whose state is not the log's */
+            readModel?: string;
+            /** @description When tampered by a snapshot: the incidents or sources that differ */
+            items?: string[];
+            /** @description When tampered: what does not match, in one sentence */
+            reason?: string;
         };
         /**
          * @example {
@@ -4793,14 +5159,14 @@ export interface components {
          *     }
          */
         SourceViewInput: {
-            name: string;
+            name: string | null;
             /** @enum {string} */
             kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
-            /** Format: uri */
-            url?: string;
+            url?: string | null;
             country?: string;
-            description?: string;
+            description?: string | null;
             sourceId: string;
+            redacted?: components["schemas"]["RedactedPathsInput"];
             /** @description Over the claims now attributed to the source */
             counts: {
                 claims: number;
@@ -5388,6 +5754,30 @@ export interface components {
             /** @description Empty when from = to */
             hashes: string[];
         };
+        /**
+         * @description Every checkpoint this server signed, by size
+         * @example {
+         *       "items": [
+         *         {
+         *           "size": 62,
+         *           "root": "nUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=",
+         *           "note": "palimpsest.local/log\n62\nnUweNYV2ohS/Xvl/4pZ2ZrAhzoJ/Vad4GtqDMyX8BzY=\n\n— palimpsest.local/log +I3QWxPLykr+EfAQJ048V8EG8DNdaFBtK5pplL054fJdNA51M7zgcYHdZggpVbwBTCHu8t4V8wvSGzi/xeS3pQk/BwA=\n"
+         *         }
+         *       ],
+         *       "nextFrom": null
+         *     }
+         */
+        KeptCheckpoints: {
+            items: {
+                size: number;
+                /** @description base64 (RFC 4648 §4, padded) */
+                root: string;
+                /** @description The signed note exactly as GET /log/checkpoint served it */
+                note: string;
+            }[];
+            /** @description The `from` of the next page, null at the end */
+            nextFrom: number | null;
+        };
         ChangeItem: {
             index: number;
             type: string;
@@ -5432,6 +5822,54 @@ export interface components {
             /** @description Where the next poll starts */
             nextFrom: number;
         };
+        /**
+         * @example {
+         *       "paths": [
+         *         "/citation/quote",
+         *         "/note"
+         *       ],
+         *       "reason": "court order 17/2024"
+         *     }
+         */
+        RedactionRequest: {
+            /** @description JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times */
+            paths: string[];
+            /** @description Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "index": 42,
+         *       "stream": "redactions",
+         *       "revision": 0,
+         *       "position": "42",
+         *       "target": 7
+         *     }
+         */
+        RedactionWritten: {
+            /** @description Log index of the FieldsRedacted event */
+            index: number;
+            /** @constant */
+            stream: "redactions";
+            /** @description Revision of the redactions stream */
+            revision: number;
+            /** @description The store’s own global position, opaque */
+            position: string;
+            /** @description Log index of the redacted event */
+            target: number;
+        };
+        /** @description JSON Pointers into the event’s data whose string values a redaction erased; they read as null here */
+        RedactedPaths: string[];
+        Citation: {
+            url?: string | null;
+            title?: string | null;
+            publisher?: string | null;
+            publishedAt?: string;
+            quote?: string | null;
+            archiveUrl?: string | null;
+            retrievedAt?: string;
+            redacted?: components["schemas"]["RedactedPaths"];
+        };
         ClaimView: {
             claimId: string;
             /** @enum {string} */
@@ -5440,7 +5878,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -5476,7 +5914,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -5486,20 +5928,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["Citation"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
         };
@@ -5691,8 +6125,8 @@ export interface components {
          *     }
          */
         IncidentView: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -5706,11 +6140,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description Keyed by fact key: `deaths`, `deaths[group=attackers]`, … */
             facts: {
                 [key: string]: components["schemas"]["FactView"];
@@ -5719,8 +6159,8 @@ export interface components {
             updatedAt: string;
         };
         TimelineItem: {
-            title: string;
-            summary?: string;
+            title: string | null;
+            summary?: string | null;
             occurredAt: {
                 start: string;
                 end?: string;
@@ -5734,11 +6174,17 @@ export interface components {
                 country: string;
                 lat?: number;
                 lon?: number;
-            };
+            } | ({
+                name: null;
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             /** @enum {string} */
             category: "bombing" | "suicide-bombing" | "armed-assault" | "assassination" | "kidnapping" | "arson" | "other";
             tags: string[];
             incidentId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             headline: {
                 deaths: ({
                     /** @enum {string} */
@@ -6047,19 +6493,11 @@ export interface components {
             after?: {
                 [key: string]: unknown;
             };
-            reason?: string;
-            note?: string;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            reason?: string | null;
+            note?: string | null;
+            citation?: components["schemas"]["Citation"];
+            /** @description What a redaction erased from the event’s own fields */
+            redacted?: components["schemas"]["RedactedPaths"];
         };
         /**
          * @example {
@@ -6124,7 +6562,7 @@ export interface components {
                 [key: string]: string;
             };
             sourceId: string;
-            value: ({
+            value: (({
                 /** @constant */
                 kind: "exact";
                 value: number;
@@ -6160,7 +6598,11 @@ export interface components {
             } | {
                 name: string;
                 role?: string;
-            };
+            }) | null | ({
+                redacted: components["schemas"]["RedactedPaths"];
+            } & {
+                [key: string]: unknown;
+            });
             statedAt: string;
             /** @enum {string} */
             status: "active" | "retracted" | "voided";
@@ -6170,20 +6612,12 @@ export interface components {
             revisionCount: number;
             /** @description Our errata on this claim */
             correctionCount: number;
-            citation?: {
-                /** Format: uri */
-                url?: string;
-                title?: string;
-                publisher?: string;
-                publishedAt?: string;
-                quote?: string;
-                /** Format: uri */
-                archiveUrl?: string;
-                retrievedAt?: string;
-            };
+            citation?: components["schemas"]["Citation"];
             /** @enum {string} */
             mode?: "statement" | "press-release" | "email" | "social-media" | "video" | "interview" | "court" | "report" | "other";
-            note?: string;
+            note?: string | null;
+            /** @description What a redaction erased from the shown value and note */
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description When the claim was first recorded (system time) */
             recordedAt: string;
             /** @description The key of the fact the claim belongs to now */
@@ -6205,8 +6639,11 @@ export interface components {
          *     }
          */
         Health: {
-            /** @enum {string} */
-            status: "ok" | "degraded" | "down";
+            /**
+             * @description verifying: events a snapshot spared are still being checked in the background; tampered: the store failed its self-check and no data is served
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "down" | "verifying" | "tampered";
             store: {
                 kind: string;
                 reachable: boolean;
@@ -6217,6 +6654,18 @@ export interface components {
                 index: number;
                 lag: number | null;
             };
+            /** @description When tampered: the first leaf whose event or stored leaf hash is not the one signed */
+            firstBadLeaf?: {
+                index: number;
+                stream: string;
+                revision: number;
+            };
+            /** @description When tampered by a snapshot: the read model whose state is not the log's */
+            readModel?: string;
+            /** @description When tampered by a snapshot: the incidents or sources that differ */
+            items?: string[];
+            /** @description When tampered: what does not match, in one sentence */
+            reason?: string;
         };
         /**
          * @example {
@@ -6252,14 +6701,14 @@ export interface components {
          *     }
          */
         SourceView: {
-            name: string;
+            name: string | null;
             /** @enum {string} */
             kind: "news-outlet" | "government" | "security-forces" | "armed-group" | "international-org" | "ngo" | "court" | "database" | "other";
-            /** Format: uri */
-            url?: string;
+            url?: string | null;
             country?: string;
-            description?: string;
+            description?: string | null;
             sourceId: string;
+            redacted?: components["schemas"]["RedactedPaths"];
             /** @description Over the claims now attributed to the source */
             counts: {
                 claims: number;

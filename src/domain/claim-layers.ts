@@ -32,6 +32,11 @@ export interface ClaimLayers {
   citation: Citation | undefined;
   /** The latest note the source's statements gave (a revision's note replaces the earlier one). */
   note: string | undefined;
+  /**
+   * Pointers (into the data of the events that gave them) of the shown value and note when a
+   * redaction erased them: they read as null (docs/log.md). A citation lists its own.
+   */
+  redacted: string[] | undefined;
   status: ClaimStatus;
   rank: RankName;
   /** A rank recorded while the latest layer is hidden under knownAt; it applies once a later layer shows. */
@@ -76,6 +81,14 @@ export function statedBy(statedAt: string, knownAt: number): boolean {
   return knownAt === ALL_KNOWN || statedInstant(statedAt) <= knownAt;
 }
 
+/** The erased pointers among `wanted` that `data` lists (see readData in projections), after `kept`. */
+function erasedOf(data: object, kept: readonly string[] | undefined, wanted: readonly string[]): string[] | undefined {
+  const listed = (data as { redacted?: unknown }).redacted;
+  const own = Array.isArray(listed) ? (listed as string[]).filter((p) => wanted.includes(p)) : [];
+  const all = [...(kept ?? []), ...own];
+  return all.length === 0 ? undefined : all;
+}
+
 export function nonEmptyQualifiers(q: Qualifiers | undefined): Qualifiers | undefined {
   return q === undefined || Object.keys(q).length === 0 ? undefined : q;
 }
@@ -85,7 +98,7 @@ export function recordedClaim(d: ClaimRecordedData, knownAt: number = ALL_KNOWN)
   if (!statedBy(d.statedAt, knownAt)) return undefined;
   return {
     claimId: d.claimId, predicate: d.predicate, qualifiers: nonEmptyQualifiers(d.qualifiers), sourceId: d.sourceId,
-    value: d.value, statedAt: d.statedAt, citation: d.citation, note: d.note,
+    value: d.value, statedAt: d.statedAt, citation: d.citation, note: d.note, redacted: erasedOf(d, undefined, ['/value', '/note']),
     status: 'active', rank: 'normal', pendingRank: undefined, revisionCount: 0, correctionCount: 0, latestHidden: false,
   };
 }
@@ -105,7 +118,9 @@ export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, k
           value: d.value,
           statedAt: d.statedAt,
           citation: d.citation,
-          note: d.note ?? claim.note,
+          // A redacted note reads as null: it still replaces the earlier one.
+          note: d.note === undefined ? claim.note : d.note,
+          redacted: erasedOf(d, d.note === undefined ? claim.redacted?.filter((p) => p === '/note') : undefined, ['/value', '/note']),
           rank: claim.pendingRank ?? claim.rank,
           pendingRank: undefined,
           revisionCount: claim.revisionCount + 1,
@@ -122,7 +137,10 @@ export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, k
       const ch = d.changes;
       const next: C = { ...claim, correctionCount: claim.correctionCount + 1 };
       if (!claim.latestHidden) {
-        if (ch.value !== undefined) next.value = ch.value;
+        if (ch.value !== undefined) {
+          next.value = ch.value;
+          next.redacted = erasedOf(ch, claim.redacted?.filter((p) => p === '/note'), ['/changes/value']);
+        }
         if (ch.statedAt !== undefined) next.statedAt = ch.statedAt;
         if (ch.citation !== undefined) next.citation = ch.citation;
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pointerOf, redactedPaths, type Opening } from '../log/leaf-v2.ts';
 import { EVENT_SCHEMAS, isEventType, type EventType, type IncidentEvent, type SourceEvent } from './events.ts';
 
 /** Lifts one event's data from the version it was written with to the next. */
@@ -49,6 +50,8 @@ interface StoredShape {
   type: string;
   schemaVersion: number;
   data: unknown;
+  /** A redacted event's strings read as null where they were erased. */
+  opening?: Opening;
 }
 
 const INCIDENT_TYPES: Record<IncidentEvent['type'], true> = {
@@ -75,6 +78,17 @@ export function parseSourceEvent(e: StoredShape): SourceEvent {
 function parse(e: StoredShape): { type: EventType; data: unknown } {
   const up = upcast(e.type, e.schemaVersion, e.data);
   const result = EVENT_SCHEMAS[up.type].schema.safeParse(up.data);
+  // A redaction leaves null where a string was (docs/log.md): the event is still sound when
+  // every mismatch is at, inside or around an erased path. Ids, predicate and qualifiers, which the
+  // decider relies on, can never be erased.
+  if (!result.success && e.opening !== undefined) {
+    const erased = redactedPaths(e.opening);
+    const onlyErased = result.error.issues.every((i) => {
+      const at = pointerOf(i.path.map((t) => (typeof t === 'symbol' ? String(t) : t)));
+      return erased.some((p) => p.startsWith(at) || at.startsWith(p));
+    });
+    if (erased.length > 0 && onlyErased) return { type: up.type, data: up.data };
+  }
   if (!result.success) throw new StoredEventError(`${up.type}: stored data does not match its schema:\n${z.prettifyError(result.error)}`);
   return { type: up.type, data: result.data };
 }

@@ -6,6 +6,7 @@ import { registerErrorHandling } from './errors.ts';
 import { applyConnectionLimits, connectionCap } from './plugins/connection-limits.ts';
 import { jsonContentType, strictJson, wellFormedUnicode } from './plugins/body-checks.ts';
 import { apiDocs } from './plugins/docs.ts';
+import { integrityGate } from './plugins/integrity-gate.ts';
 import { overload, rateLimits, readBudget } from './plugins/load-limits.ts';
 import { closeConnectionsOnShutdown, correlationHeader } from './plugins/request-headers.ts';
 import { crossOrigin, securityHeaders } from './plugins/security-headers.ts';
@@ -17,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { logRoutes } from './routes/log.ts';
 import { problemRoutes } from './routes/problems.ts';
+import { redactionRoutes } from './routes/redactions.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import type { AppServices } from './services.ts';
 import { validatorCompiler } from './validation.ts';
@@ -32,6 +34,7 @@ const resources: AppPart = async (app, s, opts) => {
   await app.register(incidentRoutes(s));
   await app.register(claimRoutes(s));
   await app.register(logRoutes(s));
+  await app.register(redactionRoutes(s));
   await app.register(changeRoutes(s, opts.changeFeed));
   await app.register(problemRoutes());
   // The web app last: its catch-all must not shadow an API route.
@@ -50,6 +53,7 @@ const PARTS: readonly AppPart[] = [
   crossOrigin,
   overload,
   rateLimits,
+  integrityGate,
   authentication,
   readBudget,
   apiDocs,

@@ -47,8 +47,9 @@ const FASTIFY_CODES: Record<string, Parameters<typeof problem>[0]> = {
 
 /** A service's refusal: a read parameter at fault becomes a query field error, a stale revision `currentRevision`. */
 function appProblem(err: AppError): Problem {
-  const { parameter, currentRevision } = err.details;
+  const { parameter, currentRevision, errors } = err.details;
   const extra: Partial<Problem> = {};
+  if (errors !== undefined) extra.errors = errors.map((e) => ({ in: 'body', ...e }));
   if (parameter !== undefined) extra.errors = [{ in: 'query', path: jsonPointer([parameter]), message: err.message }];
   if (currentRevision !== undefined) extra.currentRevision = currentRevision === null ? null : Number(currentRevision);
   return problem(err.code, err.message, extra);

@@ -19,6 +19,8 @@ export const PROBLEM_DOCS: Record<ProblemCode, string> = {
   validation: 'The request does not fit its schema. Each entry of `errors` says where (in: body, query, params or headers; path: a JSON Pointer) and what is wrong. Unknown fields and unknown query parameters are refused too.',
   'bad-request': 'The request could not be read: malformed JSON, a bad URL escape or an over-long path segment.',
   'invalid-cursor': 'The cursor was not made by this server for this query. Start again without a cursor, then follow nextCursor.',
+  'event-not-found': 'No event has this log index: the log is shorter. GET /log/checkpoint gives its size.',
+  'not-redactable': 'The event was stored with leaf format 1, whose leaf commits to its strings themselves: erasing one would break every proof. Only events stored with format 2 (leafVersion 2 in /events) can be redacted; on a store without the redaction capability, none can.',
   'revision-out-of-range': 'atRevision is beyond the stream’s current revision. Read the view for its current revision.',
   unauthorized: 'This route needs an API key (Authorization: Bearer pal_…), or the key sent is unknown or revoked. A key that is sent is checked even on public reads.',
   forbidden: "The key's role may not do this: writes need editor, the raw log needs auditor, key management needs admin.",
@@ -33,6 +35,7 @@ export const PROBLEM_DOCS: Record<ProblemCode, string> = {
   'rate-limited': 'Too many requests from this key or address. Wait the seconds Retry-After says.',
   'request-timeout': 'The request took too long to arrive. Retry.',
   'store-unavailable': 'The event store cannot be reached. Retry after the seconds Retry-After says; GET /health shows the state.',
+  tampered: 'The server found stored data that is not what it signed (an edited event, leaf hash or snapshot), and serves nothing of its data until an operator restores it and restarts. GET /health names the first bad leaf or the read model; docs/operations.md, "When /health says tampered", says what to do.',
   overloaded: 'The server is too busy to answer now. Retry after the seconds Retry-After says.',
   internal: 'An unexpected error; it has been logged. Retry, and report it if it persists, with the X-Correlation-Id of the answer.',
 };

@@ -25,6 +25,8 @@ export const PROBLEMS = {
   'idempotency-key-reused': [422, 'Idempotency-Key reused with another request'],
   'invalid-cursor': [400, 'Invalid cursor'],
   'revision-out-of-range': [400, 'Revision beyond the current one'],
+  'event-not-found': [404, 'No event at that log index'],
+  'not-redactable': [409, 'This event cannot be redacted'],
   // HTTP
   validation: [400, 'Invalid request'],
   'bad-request': [400, 'Bad request'],
@@ -38,6 +40,7 @@ export const PROBLEMS = {
   'rate-limited': [429, 'Too many requests'],
   'request-timeout': [408, 'Request timeout'],
   'store-unavailable': [503, 'Event store unavailable'],
+  tampered: [503, 'The store failed its integrity check'],
   overloaded: [503, 'Server overloaded'],
   internal: [500, 'Internal error'],
 } as const satisfies Record<string, readonly [number, string]> & Record<DomainErrorCode | AppErrorCode, readonly [number, string]>;

@@ -31,7 +31,7 @@ export const ClaimParams = z.strictObject({ id: Slug, claimId: Slug });
 export const SourceParams = z.strictObject({ id: Slug });
 
 const Revision = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const Index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** As-of parameters (docs/api.md, Reads and time). */
 export const AsOfQuery = z.strictObject({
@@ -75,5 +75,9 @@ export const LogEventsQuery = z.strictObject({
 });
 
 export const CheckpointQuery = z.strictObject({ size: Index.optional() });
+export const KeptCheckpointsQuery = z.strictObject({
+  from: Index.default(0).describe('The smallest tree size to list'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 export const InclusionQuery = z.strictObject({ index: Index, treeSize: Index });
 export const ConsistencyQuery = z.strictObject({ from: Index, to: Index });

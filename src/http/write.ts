@@ -65,6 +65,15 @@ function answer(reply: FastifyReply, spec: WriteSpec, r: WriteResult): void {
   void reply.send({ ...(spec.idField === 'claimId' ? {} : { id }), [spec.idField]: id, revision: Number(r.revision), index: Number(r.index), position: String(r.position) });
 }
 
+/** The write context with the Idempotency-Key of a POST and the request it names. */
+export function idempotentContext(req: FastifyRequest): WriteContext {
+  const ctx = writeContext(req);
+  // PATCH too: an amendment retried after a lost answer must not be appended twice.
+  const key = req.method === 'POST' || req.method === 'PATCH' ? idempotencyKey(req) : undefined;
+  if (key !== undefined) ctx.idempotency = { key, method: req.method, path: req.url.split('?')[0] ?? req.url, body: req.body };
+  return ctx;
+}
+
 /**
  * The HTTP half of every write: the headers become the write context (the Idempotency-Key with the
  * request it names, If-Match, correlation), `run` performs the command through the write service,
@@ -76,9 +85,5 @@ export async function write(
   spec: WriteSpec,
   run: (ctx: WriteContext) => Promise<WriteResult>,
 ): Promise<void> {
-  const ctx = writeContext(req);
-  // PATCH too: an amendment retried after a lost answer must not be appended twice.
-  const key = req.method === 'POST' || req.method === 'PATCH' ? idempotencyKey(req) : undefined;
-  if (key !== undefined) ctx.idempotency = { key, method: req.method, path: req.url.split('?')[0] ?? req.url, body: req.body };
-  return answer(reply, spec, await run(ctx));
+  return answer(reply, spec, await run(idempotentContext(req)));
 }

@@ -54,15 +54,22 @@ export function loadSigningKey(file: string, origin: string): SigningKey {
 export function loadOrCreateSigningKey(file: string, origin: string): SigningKey {
   if (!isValidKeyName(origin)) throw new NoteError('malformed-key', `invalid log origin ${JSON.stringify(origin)}`);
   if (fs.existsSync(file)) return loadSigningKey(file, origin);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
   const { privateKey } = generateKeyPairSync('ed25519');
-  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  // Written whole under a temporary name, then linked into place: a crash never leaves a half-written
-  // key, and link fails rather than overwrite when another process created the key meanwhile.
+  writeSecretOnce(file, privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  return loadSigningKey(file, origin);
+}
+
+/**
+ * Creates a secret file with mode 0600 (and its directory) unless it exists. Written whole under a
+ * temporary name, then linked into place: a crash never leaves a half-written secret, and link
+ * fails rather than overwrite when another process created the file meanwhile (its content wins).
+ */
+export function writeSecretOnce(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'wx', 0o600);
   try {
-    fs.writeSync(fd, pem);
+    fs.writeSync(fd, content);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -74,5 +81,4 @@ export function loadOrCreateSigningKey(file: string, origin: string): SigningKey
   } finally {
     fs.rmSync(tmp, { force: true });
   }
-  return loadSigningKey(file, origin);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
+import { leafHashV2 } from './leaf-v2.ts';
 
 /** The fields of a stored event that its leaf commits to (docs/log.md). */
 export interface LeafInput {
@@ -15,7 +16,7 @@ export interface LeafInput {
   metadata: StoredEvent['metadata'];
 }
 
-export function leafInput(e: Omit<StoredEvent, 'position' | 'leafHash'>): LeafInput {
+export function leafInput(e: Omit<StoredEvent, 'position' | 'leafHash' | 'opening'>): LeafInput {
   return {
     index: Number(e.index),
     stream: e.stream,
@@ -41,6 +42,7 @@ export function leafHashOf(canonicalJson: string): Buffer {
   return createHash('sha256').update(Buffer.from([0])).update(canonicalJson, 'utf8').digest();
 }
 
+/** The leaf hash in the event's own format: v2 when it carries an opening, v1 otherwise. */
 export function eventLeafHash(e: Omit<StoredEvent, 'position' | 'leafHash'>): Buffer {
-  return leafHashOf(canonicalLeaf(leafInput(e)));
+  return e.opening === undefined ? leafHashOf(canonicalLeaf(leafInput(e))) : leafHashV2(leafInput(e), e.opening);
 }

@@ -1,3 +1,5 @@
+import type { Opening } from '../log/leaf-v2.ts';
+
 /**
  * The event store port. Shaped after the KurrentDB client so that both adapters stay thin:
  * streams with 0-based revisions, a global order with a dense 0-based `index`, and an opaque
@@ -35,6 +37,16 @@ export interface StoredEvent extends NewEvent {
   position: bigint;
   /** The RFC 9162 leaf hash the store kept when it wrote the event, where the store keeps one. */
   leafHash?: Buffer;
+  /**
+   * Leaf format 2 (docs/log.md): what opens the commitments of `data` — the seed, or after a
+   * redaction the remaining salts and the erased values' commitments. Absent: a v1 event.
+   */
+  opening?: Opening;
+}
+
+/** 1 for events stored before leaf format 2 (no opening), else 2. */
+export function leafVersionOf(e: Pick<StoredEvent, 'opening'>): 1 | 2 {
+  return e.opening === undefined ? 1 : 2;
 }
 
 export interface AppendOptions {
@@ -90,6 +102,19 @@ export interface ImportedEvent {
   data: unknown;
   metadata: EventMetadata;
   leafHash?: Buffer;
+  /** A v2 event's opening as exported; absent for a v1 event. */
+  opening?: Opening;
+}
+
+/** A redaction as the store carries it out (see EventStore.redactEvent). */
+export interface RedactionRequest {
+  /** Index of the event whose strings are erased. */
+  target: bigint;
+  /** JSON Pointers into its data, already checked against the event's type. */
+  paths: string[];
+  /** The FieldsRedacted event, appended to `stream` in the same transaction. */
+  stream: string;
+  event: NewEvent;
 }
 
 export interface EventStore {
@@ -117,6 +142,24 @@ export interface EventStore {
    * that a given leaf hash equals the one recomputed from the fields.
    */
   importEvents?(events: ImportedEvent[]): Promise<void>;
+  /**
+   * Optional capability: the stored leaf hashes from `from` on, at most `limit`, in index order,
+   * without reading the events (the start-up check of the tree against the kept checkpoints). Without
+   * it the caller reads the events and takes their `leafHash`.
+   */
+  readLeafHashes?(from: bigint, limit: number): Promise<Buffer[]>;
+  /**
+   * Optional capability, for redaction (docs/log.md): in one transaction, replaces the target
+   * event's erased strings by null and its opening by the redacted one (the stored leaf hash stays,
+   * and the adapter checks that the new opening still gives it), and appends the FieldsRedacted
+   * event. When the promise resolves, no file the adapter controls holds the erased values any more.
+   * Throws NotRedactable for a v1 event.
+   */
+  redactEvent?(request: RedactionRequest): Promise<AppendResult>;
+}
+
+export class NotRedactable extends Error {
+  override readonly name = 'NotRedactable';
 }
 
 export class WrongExpectedVersion extends Error {

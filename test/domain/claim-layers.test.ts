@@ -28,7 +28,7 @@ function fold(events: ClaimLayerEvent[], knownAt?: string): { claim: ClaimLayers
 t.test('the first layer is the statement, active, ranked normal, with nothing counted', async (t) => {
   t.strictSame(recordedClaim({ ...recorded, qualifiers: {} }), {
     claimId: 'c-1', predicate: 'deaths', qualifiers: undefined, sourceId: 'geo', value: { kind: 'atLeast', value: 2 }, statedAt: '2024-10-07',
-    citation: recorded.citation, note: 'first report', status: 'active', rank: 'normal', pendingRank: undefined,
+    citation: recorded.citation, note: 'first report', redacted: undefined, status: 'active', rank: 'normal', pendingRank: undefined,
     revisionCount: 0, correctionCount: 0, latestHidden: false,
   }, 'empty qualifiers are the unqualified fact');
   t.equal(recordedClaim(recorded, knownAtInstant('2024-10-06')), undefined, 'a statement made after knownAt is not there');

@@ -103,7 +103,7 @@ t.test('RecordClaim', async (t) => {
     t.strictSame(claimOf([registered, { type: 'ClaimRecorded', data: full }]), {
       claimId: 'c-1', predicate: 'deaths', qualifiers: { group: 'civilians', nationality: 'CN' }, value: { kind: 'exact', value: 3 },
       sourceId: 'reuters', statedAt: '2024-10-07T10:00:00Z', citation: { url: 'https://example.org/a', quote: 'three dead' },
-      note: 'from the wire', status: 'active', rank: 'normal', pendingRank: undefined, revisionCount: 0, correctionCount: 0, latestHidden: false,
+      note: 'from the wire', redacted: undefined, status: 'active', rank: 'normal', pendingRank: undefined, revisionCount: 0, correctionCount: 0, latestHidden: false,
     });
   });
   t.test('absent optional fields are omitted from the event', async (t) => {

@@ -7,7 +7,7 @@ const ROUTES: [string, string][] = [
   ['get', '/incidents/{id}/history'], ['get', '/incidents/{id}/events'], ['post', '/incidents/{id}/claims'],
   ['get', '/incidents/{id}/claims/{claimId}'], ['post', '/incidents/{id}/claims/{claimId}/revisions'],
   ['post', '/incidents/{id}/claims/{claimId}/retractions'], ['post', '/incidents/{id}/claims/{claimId}/corrections'],
-  ['post', '/incidents/{id}/claims/{claimId}/rank'], ['get', '/events'], ['get', '/log/checkpoint'], ['get', '/log/public-key'],
+  ['post', '/incidents/{id}/claims/{claimId}/rank'], ['get', '/events'], ['get', '/log/checkpoint'], ['get', '/log/checkpoints'], ['get', '/log/public-key'],
   ['get', '/log/proofs/inclusion'], ['get', '/log/proofs/consistency'], ['get', '/changes'], ['get', '/changes/stream'], ['get', '/health'], ['get', '/problems/{code}'],
 ];
 

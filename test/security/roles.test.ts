@@ -7,7 +7,7 @@ import { fixtures, harness, json, type Harness } from '../http/harness.ts';
  * table below, not from the routes' own config, so a route with the wrong role fails here.
  */
 
-type Need = 'reader' | 'editor' | 'auditor' | 'open';
+type Need = 'reader' | 'editor' | 'auditor' | 'admin' | 'open';
 type Who = 'anon-public' | 'anon-private' | 'unknown' | 'malformed' | 'forged' | 'revoked' | 'reader' | 'editor' | 'auditor' | 'admin';
 const WHO: readonly Who[] = ['anon-public', 'anon-private', 'unknown', 'malformed', 'forged', 'revoked', 'reader', 'editor', 'auditor', 'admin'];
 
@@ -15,7 +15,7 @@ const GRANTS: Record<'reader' | 'editor' | 'auditor' | 'admin', readonly Need[]>
   reader: ['reader'],
   editor: ['reader', 'editor'],
   auditor: ['reader', 'auditor'],
-  admin: ['reader', 'editor', 'auditor'],
+  admin: ['reader', 'editor', 'auditor', 'admin'],
 };
 
 function expected(who: Who, need: Need, okStatus: number): number {
@@ -88,7 +88,16 @@ const ROUTES: Route[] = [
     make: async (h, n) => ({ method: 'POST', url: `/incidents/inc/claims/${await freshClaim(h, n)}/rank`, payload: { rank: 'preferred', reason: 'best-available' } }),
   },
   { method: 'GET', path: '/events', need: 'auditor', make: async () => ({ method: 'GET', url: '/events?limit=5' }) },
+  {
+    method: 'POST', path: '/events/{index}/redactions', need: 'admin',
+    make: async (h, n) => {
+      const res = await h.post('/sources', fixtures.source(`erasable-${n}`, { description: 'to be erased' }));
+      if (res.statusCode !== 201) throw new Error(`setup source: ${res.body}`);
+      return { method: 'POST', url: `/events/${json(res).index}/redactions`, payload: { paths: ['/description'], reason: 'privacy request' } };
+    },
+  },
   { method: 'GET', path: '/log/checkpoint', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/checkpoint' }) },
+  { method: 'GET', path: '/log/checkpoints', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/checkpoints?from=0' }) },
   { method: 'GET', path: '/log/public-key', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/public-key' }) },
   { method: 'GET', path: '/log/proofs/inclusion', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/proofs/inclusion?index=0&treeSize=2' }) },
   { method: 'GET', path: '/log/proofs/consistency', need: 'auditor', make: async () => ({ method: 'GET', url: '/log/proofs/consistency?from=1&to=2' }) },

@@ -262,6 +262,26 @@ t.test('recorded event → StoredEvent, and its leaf', async (t) => {
   t.throws(() => toStoredEvent({ ...recorded, metadata: undefined }, 0n, pos(1n)), MalformedEvent);
 });
 
+t.test('a v2 event carries its opening in the metadata, outside the leaf\'s metadata', async (t) => {
+  const seed = Buffer.alloc(32, 0x2a);
+  const e = {
+    eventId: '5f0c2a9e-3b1d-4e8a-9c7f-1a2b3c4d5e6f', type: 'SourceRegistered', schemaVersion: 1,
+    data: { sourceId: 'x', name: 'X', kind: 'other' }, metadata: { actor: 'admin', correlationId: 'req-7' },
+  };
+  const d = toEventData(e, '2024-03-26T12:00:00.000Z', { seed });
+  t.same((d.metadata as Record<string, unknown>).leafOpening, { leafVersion: 2, seed: seed.toString('base64') });
+  const stored = toStoredEvent({
+    streamId: 'source-x', id: e.eventId, revision: 0n, type: e.type, isJson: true, data: e.data,
+    metadata: d.metadata,
+  }, 0n, pos(1n));
+  t.same(stored.metadata, e.metadata, 'the leaf commits to the port\'s metadata only');
+  t.ok(stored.opening && 'seed' in stored.opening && stored.opening.seed.equals(seed), 'the seed comes back');
+  t.throws(() => toStoredEvent({
+    streamId: 'source-x', id: e.eventId, revision: 0n, type: e.type, isJson: true, data: e.data,
+    metadata: { ...(d.metadata as Record<string, unknown>), leafOpening: { leafVersion: 2, seed: 'short' } },
+  }, 0n, pos(1n)), MalformedEvent, 'a malformed opening is not ours');
+});
+
 t.test('index map: dense, in $all order, resumable reads do not repeat', async (t) => {
   const idx = new LogIndex();
   t.equal(idx.size, 0n);

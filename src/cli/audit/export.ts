@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { readLog } from '../../store/read-log.ts';
 import { loadConfig, type Config } from '../../config.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
+import { CheckpointArchive } from '../../log/checkpoint-archive.ts';
 import { eventItem } from '../../log/event-item.ts';
 import { loadOrCreateSigningKey } from '../../log/keys.ts';
 import { MerkleLog } from '../../log/merkle.ts';
@@ -29,7 +30,15 @@ export async function exportLog(config: Config, outFile: string | undefined): Pr
       bar.update(tree.size);
     }
     bar.done();
-    await write(out, `${JSON.stringify({ checkpoint: signCheckpoint(key, tree.size, tree.root()) })}\n`);
+    const note = signCheckpoint(key, tree.size, tree.root());
+    // Kept like every checkpoint the server signs (docs/log.md, "Kept checkpoints").
+    const archive = CheckpointArchive.open(config.dataDir);
+    try {
+      archive.keep(note, (i) => tree.leafHash(i));
+    } finally {
+      archive.close();
+    }
+    await write(out, `${JSON.stringify({ checkpoint: note })}\n`);
     if (outFile !== undefined) {
       out.end();
       await done;

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { loadConfig, type Config } from '../../config.ts';
 import { parseCheckpoint, verifyCheckpoint } from '../../log/checkpoint.ts';
 import { eventLeafHash } from '../../log/leaf.ts';
+import { openingOfItem, type Opening } from '../../log/leaf-v2.ts';
 import { MerkleLog } from '../../log/merkle.ts';
 import type { EventMetadata } from '../../store/port.ts';
 import type { ImportedEvent } from '../../store/port.ts';
@@ -42,11 +43,18 @@ function parseEventLine(o: Record<string, unknown>, lineNo: number): ParsedLine 
   if (typeof o.leafHash !== 'string') bad('leafHash');
   const leafHash = Buffer.from(o.leafHash as string, 'base64');
   if (leafHash.length !== 32) bad('leafHash');
+  let opening: Opening | undefined;
+  try {
+    opening = openingOfItem(o);
+  } catch (err) {
+    throw new Refused(`line ${lineNo}: ${(err as Error).message}`);
+  }
   return {
     event: {
       index: BigInt(o.index as number), stream: o.stream as string, revision: BigInt(o.revision as number), eventId: o.eventId as string,
       type: o.type as string, schemaVersion: o.schemaVersion as number, recordedAt: o.recordedAt as string, data: o.data,
       metadata: o.metadata as EventMetadata,
+      ...(opening ? { opening } : {}),
     },
     leafHash,
   };

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { allFolds } from '../../app/folds.ts';
 import { foldLog, LiveModels } from '../../app/live-models.ts';
-import { loadSnapshot } from '../../app/snapshots.ts';
+import { compareModels, describeDifferences } from '../../app/compare-models.ts';
+import { loadSnapshot, snapshotPath } from '../../app/snapshots.ts';
 import { loadConfig, type Config } from '../../config.ts';
 import { progress } from '../progress.ts';
 import { PAGE, withStore, action, write } from './common.ts';
@@ -11,6 +12,8 @@ export interface RebuildRow {
   events: number;
   ms: number;
   identical: boolean;
+  /** The items (incidents, sources) that differ, when the read model can name them. */
+  differing: string[];
 }
 
 /**
@@ -36,11 +39,13 @@ export async function rebuild(config: Config): Promise<{ rows: RebuildRow[]; sna
     // The live models stopped at liveSnap.next: fold exactly that prefix, even if writers continue.
     const { states: fresh, events, msPerFold: ms } = await foldLog(store, folds, { until: liveSnap.next, pageSize: PAGE, onPage: (n) => bar.update(n) });
     bar.done();
+    const diffs = new Map(compareModels(folds, fresh, liveSnap.states).map((d) => [d.readModel, d.items]));
     const rows = folds.map((f) => ({
       name: f.name,
       events,
-      ms: ms.get(f.name)!,
-      identical: f.serialize(fresh.get(f.name)) === f.serialize(liveSnap.states.get(f.name)),
+      ms: ms.get(f.name) ?? 0,
+      identical: !diffs.has(f.name),
+      differing: diffs.get(f.name) ?? [],
     }));
     return { rows, snapshotUsed: restored !== undefined };
   });
@@ -54,7 +59,13 @@ export function rebuildCommand(): Command {
       console.log(`live read models: ${snapshotUsed ? 'restored from the snapshot, then caught up from the log' : 'folded through the store subscription (no valid snapshot)'}`);
       for (const r of rows) {
         console.log(`${r.name.padEnd(20)} ${String(r.events).padStart(10)} events ${r.ms.toFixed(0).padStart(8)} ms  ${r.identical ? 'identical' : 'DIFFERENT'}`);
+        if (r.differing.length > 0) console.log(`  differs in: ${describeDifferences([{ readModel: r.name, items: r.differing }])}`);
       }
-      if (rows.some((r) => !r.identical)) process.exitCode = 1;
+      if (rows.some((r) => !r.identical)) {
+        process.exitCode = 1;
+        console.log(snapshotUsed
+          ? `what to do: the snapshot holds read models the log does not give. Stop the server, remove ${snapshotPath(loadConfig().dataDir)}, run \`palimpsest verify\`, then restart: the read models are folded again from the log.`
+          : 'what to do: the log folds differently through the subscription than from scratch, which is a bug in a projection: report it with this output; `palimpsest verify` tells whether the log itself is sound.');
+      }
     }));
 }

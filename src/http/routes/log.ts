@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { eventItem } from '../../log/event-item.ts';
 import type { MerkleLog } from '../../log/merkle.ts';
 import { signCheckpoint } from '../../log/checkpoint.ts';
+import { ArchiveError } from '../../log/checkpoint-archive.ts';
 import type { AppServices } from '../services.ts';
-import { CheckpointQuery, ConsistencyQuery, InclusionQuery, LogEventsQuery } from '../schemas.ts';
+import { CheckpointQuery, ConsistencyQuery, InclusionQuery, KeptCheckpointsQuery, LogEventsQuery } from '../schemas.ts';
 import { problems, READ_ERRORS } from '../schemas/common.ts';
-import { ConsistencyProof, EventItem, EventsPage, InclusionProof, text } from '../schemas/log.ts';
+import { ConsistencyProof, EventItem, EventsPage, InclusionProof, KeptCheckpoints, text } from '../schemas/log.ts';
 import * as ex from '../schemas/examples.ts';
 import { readLog } from '../../store/read-log.ts';
 import { HttpProblem } from '../problems.ts';
@@ -21,6 +22,20 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
   const tree = (): MerkleLog => s.live.state<MerkleLog>('merkle');
   const outOfRange = (detail: string, path: string): HttpProblem =>
     new HttpProblem('validation', detail, { errors: [{ in: 'query', path, message: detail }] });
+
+  /**
+   * Every note is kept before it is served. Two trees of one size signed means the log was rewritten
+   * under this process: from then on it serves nothing (and this note is not sent).
+   */
+  const keep = (note: string, t: MerkleLog): void => {
+    try {
+      s.archive.keep(note, (i) => t.leafHash(i));
+    } catch (err) {
+      if (!(err instanceof ArchiveError)) throw err;
+      s.integrity.tamper({ reason: err.message });
+      throw new HttpProblem('tampered', err.message);
+    }
+  };
 
   return async (app) => {
     app.get('/events', {
@@ -56,11 +71,31 @@ export function logRoutes(s: AppServices): FastifyPluginAsyncZod {
       const t = tree();
       const size = req.query.size ?? t.size;
       if (size > t.size) throw outOfRange(`size ${size} is beyond the log's ${t.size} leaves`, '/size');
-      return reply.type('text/plain; charset=utf-8').send(signCheckpoint(s.signingKey, size, t.root(size)));
+      const note = signCheckpoint(s.signingKey, size, t.root(size));
+      keep(note, t);
+      return reply.type('text/plain; charset=utf-8').send(note);
+    });
+
+    app.get('/log/checkpoints', {
+      config: { role: 'auditor', servedWhenTampered: true },
+      schema: {
+        tags: ['log'],
+        summary: 'Every checkpoint this server signed, kept outside the event tables, from tree size `from` on',
+        querystring: KeptCheckpointsQuery,
+        response: { 200: KeptCheckpoints, ...READ_ERRORS },
+      },
+    }, async (req) => {
+      const kept = s.archive.readFrom(req.query.from);
+      const page = kept.slice(0, req.query.limit);
+      const after = kept[req.query.limit];
+      return {
+        items: page.map((c) => ({ size: c.size, root: c.root.toString('base64'), note: c.note })),
+        nextFrom: after === undefined ? null : after.size,
+      };
     });
 
     app.get('/log/public-key', {
-      config: { role: 'auditor' },
+      config: { role: 'auditor', servedWhenTampered: true },
       schema: { tags: ['log'], summary: "The checkpoints' verifier key, as Go's note package writes it", response: { 200: text('text/plain', '<origin>+<8 hex key hash>+<base64(0x01 ‖ Ed25519 key)>, one line', ex.publicKey), ...problems([401, 403, 429, 503]) } },
     }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(`${s.signingKey.verifierKey}\n`));
 

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { IncidentFields } from '../../domain/events.ts';
 import { ClaimValue, PredicateName, Qualifiers, Stance } from '../../domain/predicates.ts';
-import { Citation, Mode, Rank, Slug } from '../../domain/values.ts';
+import { Mode, Rank, Slug } from '../../domain/values.ts';
 import * as ex from './examples.ts';
+import { erasable, RedactedPaths, ServedCitation, ServedClaimValue, ServedLocation } from './redacted.ts';
 
 const Int = z.number().int().min(0);
 const FactStatus = z.enum(['preferred', 'corroborated', 'reported', 'disputed', 'withdrawn']);
@@ -14,15 +15,16 @@ export const ClaimView = z
     predicate: PredicateName,
     qualifiers: Qualifiers.optional(),
     sourceId: Slug,
-    value: ClaimValue,
+    value: ServedClaimValue,
     statedAt: z.string(),
     status: z.enum(['active', 'retracted', 'voided']),
     rank: Rank,
     revisionCount: Int.describe('Revisions by the source'),
     correctionCount: Int.describe('Our errata on this claim'),
-    citation: Citation.optional(),
+    citation: ServedCitation.optional(),
     mode: Mode.optional(),
-    note: z.string().optional(),
+    note: erasable(z.string()).optional(),
+    redacted: RedactedPaths.optional().describe('What a redaction erased from the shown value and note'),
     recordedAt: z.string().describe('When the claim was first recorded (system time)'),
   })
   .meta({ id: 'ClaimView' });
@@ -68,7 +70,13 @@ const PerpetratorFact = z
 
 export const FactView = z.union([SingleFact, ResponsibilityFact, PerpetratorFact]).meta({ id: 'FactView' });
 
-const IncidentFieldsView = IncidentFields.extend({ incidentId: Slug });
+const IncidentFieldsView = IncidentFields.extend({
+  incidentId: Slug,
+  title: erasable(IncidentFields.shape.title),
+  summary: erasable(IncidentFields.shape.summary.unwrap()).optional(),
+  location: ServedLocation,
+  redacted: RedactedPaths.optional(),
+});
 
 export const IncidentView = IncidentFieldsView.extend({
   facts: z.record(z.string(), FactView).describe('Keyed by fact key: `deaths`, `deaths[group=attackers]`, …'),
@@ -101,9 +109,10 @@ export const HistoryEntry = z
     statedAt: z.string().optional(),
     before: z.record(z.string(), z.unknown()).optional().describe('Only the fields the event changed'),
     after: z.record(z.string(), z.unknown()).optional(),
-    reason: z.string().optional(),
-    note: z.string().optional(),
-    citation: Citation.optional(),
+    reason: erasable(z.string()).optional(),
+    note: erasable(z.string()).optional(),
+    citation: ServedCitation.optional(),
+    redacted: RedactedPaths.optional().describe('What a redaction erased from the event’s own fields'),
   })
   .meta({ id: 'HistoryEntry' });
 

@@ -44,6 +44,18 @@ export const ConsistencyProof = z
   .object({ from: Int, to: Int, hashes: z.array(Base64).describe('Empty when from = to') })
   .meta({ id: 'ConsistencyProof', examples: [ex.consistency] });
 
+export const KeptCheckpoints = z
+  .object({
+    items: z.array(z.object({
+      size: Int,
+      root: Base64,
+      note: z.string().describe('The signed note exactly as GET /log/checkpoint served it'),
+    })),
+    nextFrom: Int.nullable().describe('The `from` of the next page, null at the end'),
+  })
+  .describe('Every checkpoint this server signed, by size')
+  .meta({ id: 'KeptCheckpoints', examples: [{ items: [{ size: 62, root: ex.checkpoint.split('\n')[2], note: ex.checkpoint }], nextFrom: null }] });
+
 export const ChangeItem = z
   .object({
     index: Int,
@@ -65,6 +77,24 @@ export const ChangePage = z
     nextFrom: Int.describe('Where the next poll starts'),
   })
   .meta({ id: 'ChangePage', examples: [ex.changes] });
+
+/** POST /events/{index}/redactions (docs/log.md, "Leaf format v2 and redaction"). */
+export const RedactionRequest = z
+  .strictObject({
+    paths: z.array(z.string().max(1000)).min(1).max(200).describe('JSON Pointers (RFC 6901) into the event’s data, e.g. /citation/quote; strings only, not ids, predicate, qualifiers, enumerations or times'),
+    reason: z.string().min(1).max(2000).describe('Why (a court order, a privacy request): kept in the FieldsRedacted event, which is public'),
+  })
+  .meta({ id: 'RedactionRequest', examples: [{ paths: ['/citation/quote', '/note'], reason: 'court order 17/2024' }] });
+
+export const RedactionWritten = z
+  .object({
+    index: Int.describe('Log index of the FieldsRedacted event'),
+    stream: z.literal('redactions'),
+    revision: Int.describe('Revision of the redactions stream'),
+    position: z.string().describe('The store’s own global position, opaque'),
+    target: Int.describe('Log index of the redacted event'),
+  })
+  .meta({ id: 'RedactionWritten', examples: [{ index: 42, stream: 'redactions', revision: 0, position: '42', target: 7 }] });
 
 /** Non-JSON answers with their real media types. */
 export const text = (mediaType: string, description: string, example?: string) => ({

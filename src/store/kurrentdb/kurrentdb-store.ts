@@ -12,6 +12,7 @@
  * Reads whose answer must include this process's own writes use `requiresLeader: true`: a
  * follower may not have the write yet when the leader has acknowledged it.
  */
+import { newSeed } from '../../log/leaf-v2.ts';
 import { BACKWARDS, END, FORWARDS, KurrentDBClient, START } from '@kurrent/kurrentdb-client';
 import type { Filter, ReadPosition } from '@kurrent/kurrentdb-client';
 import {
@@ -174,7 +175,7 @@ class KurrentStore implements EventStore {
     this.#noteRecordedAt(recordedAt);
     let result;
     try {
-      result = await this.#client.appendToStream(stream, prepared.map((e) => toEventData(e, recordedAt)), {
+      result = await this.#client.appendToStream(stream, prepared.map((e) => toEventData(e, recordedAt, { seed: newSeed() })), {
         streamState: toStreamState(expected),
         requiresLeader: true,
       });

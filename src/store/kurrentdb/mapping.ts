@@ -3,6 +3,7 @@
  * talks to a server, so every rule of the adapter that can be checked without one is checked in
  * test/store/kurrentdb-mapping.test.ts.
  */
+import { openingOfItem, servedOpening, type Opening, type ServedOpening } from '../../log/leaf-v2.ts';
 import {
   ANY,
   NO_STREAM,
@@ -149,6 +150,8 @@ export interface StoredMetadataJson {
   requestHash?: string;
   schemaVersion: number;
   recordedAt: string;
+  /** A v2 event's opening in its served form (docs/log.md); absent for a v1 event. */
+  leafOpening?: ServedOpening;
 }
 
 
@@ -168,6 +171,7 @@ export interface DecodedMetadata {
   metadata: EventMetadata;
   schemaVersion: number;
   recordedAt: string;
+  opening?: Opening;
 }
 
 export class MalformedEvent extends Error {
@@ -201,7 +205,16 @@ export function decodeMetadata(raw: unknown, where: string): DecodedMetadata {
     if (typeof value !== 'string') throw new MalformedEvent(`${where}: metadata.${key} is not a string`);
     metadata[key] = value;
   }
-  return { metadata, schemaVersion, recordedAt };
+  let opening: Opening | undefined;
+  if (raw.leafOpening !== undefined) {
+    try {
+      opening = isRecord(raw.leafOpening) ? openingOfItem(raw.leafOpening) : undefined;
+    } catch (err) {
+      throw new MalformedEvent(`${where}: metadata.leafOpening: ${(err as Error).message}`);
+    }
+    if (opening === undefined) throw new MalformedEvent(`${where}: metadata.leafOpening is not a v2 opening`);
+  }
+  return { metadata, schemaVersion, recordedAt, ...(opening ? { opening } : {}) };
 }
 
 /** The recordedAt of stored metadata, or undefined when it has none of our shape (for the high-water mark only). */
@@ -218,12 +231,16 @@ function asJsonData(data: unknown, where: string): JSONType {
   throw new TypeError(`${where}: event data must be a JSON object, array or string`);
 }
 
-export function toEventData(event: NewEvent, recordedAt: string): EventData {
+/**
+ * KurrentDB events cannot be rewritten in place by a client, so a v2 event's seed rides in its
+ * metadata: its leaf is v2 and verifiable, but this adapter offers no redaction (docs/log.md).
+ */
+export function toEventData(event: NewEvent, recordedAt: string, opening?: Opening): EventData {
   return jsonEvent({
     id: event.eventId,
     type: event.type,
     data: asJsonData(event.data, event.eventId),
-    metadata: { ...encodeMetadata(event.metadata, event.schemaVersion, recordedAt) },
+    metadata: { ...encodeMetadata(event.metadata, event.schemaVersion, recordedAt), ...(opening ? { leafOpening: servedOpening(opening) } : {}) },
   });
 }
 
@@ -287,7 +304,7 @@ export interface RecordedLike {
 export function toStoredEvent(recorded: RecordedLike, index: bigint, position: Position): StoredEvent {
   const where = `${recorded.streamId}@${recorded.revision}`;
   if (!recorded.isJson) throw new MalformedEvent(`${where}: not a JSON event`);
-  const { metadata, schemaVersion, recordedAt } = decodeMetadata(recorded.metadata, where);
+  const { metadata, schemaVersion, recordedAt, opening } = decodeMetadata(recorded.metadata, where);
   return {
     stream: recorded.streamId,
     revision: recorded.revision,
@@ -299,5 +316,6 @@ export function toStoredEvent(recorded: RecordedLike, index: bigint, position: P
     metadata,
     index,
     position: positionToBigint(position),
+    ...(opening ? { opening } : {}),
   };
 }

@@ -2,13 +2,13 @@ import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
 import type { EventMetadata, ImportedEvent } from '../port.ts';
 import { RECORDED_AT, isEventId } from '../rules.ts';
-import { isUniqueEventIdViolation, type EventRow } from './rows.ts';
+import { isUniqueEventIdViolation, openingText, type EventRow } from './rows.ts';
 
 /** The statements an import needs, prepared once by the store. */
 export interface ImportStatements {
   logHead: Statement<[], Pick<EventRow, 'idx' | 'recorded_at'>>;
   streamHead: Statement<[string], Pick<EventRow, 'idx' | 'revision'>>;
-  insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer]>;
+  insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer, string | null]>;
 }
 
 /**
@@ -41,12 +41,13 @@ export function importInTx(st: ImportStatements, events: ImportedEvent[]): void 
     const leafHash = eventLeafHash({
       index: e.index, stream: e.stream, revision: e.revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
       recordedAt: e.recordedAt, data: JSON.parse(dataText) as unknown, metadata: JSON.parse(metadataText) as EventMetadata,
+      ...(e.opening === undefined ? {} : { opening: e.opening }),
     });
     if (e.leafHash !== undefined && !e.leafHash.equals(leafHash)) {
       throw new Error(`import ${where}: leaf hash ${e.leafHash.toString('base64')} differs from recomputed ${leafHash.toString('base64')}`);
     }
     try {
-      st.insert.run(idx, e.stream, Number(e.revision), e.eventId, e.type, e.schemaVersion, e.recordedAt, dataText, metadataText, leafHash);
+      st.insert.run(idx, e.stream, Number(e.revision), e.eventId, e.type, e.schemaVersion, e.recordedAt, dataText, metadataText, leafHash, openingText(e.opening));
     } catch (err) {
       if (isUniqueEventIdViolation(err)) throw new Error(`import ${where}: event id ${e.eventId} is already stored`);
       throw err;

@@ -34,6 +34,13 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'leaf format 2',
+    // NULL for the events written before: they keep their v1 leaves. Otherwise the opening as
+    // /events serves it ({"leafVersion":2,"seed":…} or, after a redaction, salts and redacted).
+    sql: 'ALTER TABLE events ADD COLUMN opening TEXT;',
+  },
 ];
 
 /** Latest schema version this code knows. */

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openingOfItem, servedOpening, type Opening } from '../../log/leaf-v2.ts';
 import { StoreUnavailable, type EventMetadata, type StoredEvent } from '../port.ts';
 
 /** An events row as SQLite returns it. */
@@ -13,9 +14,23 @@ export interface EventRow {
   data: string;
   metadata: string;
   leaf_hash: Buffer;
+  /** NULL for a v1 event. */
+  opening: string | null;
 }
 
-export const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
+export const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash, opening';
+
+/** The opening column: the served form (docs/log.md), so one parser reads both. */
+export function openingText(opening: Opening | undefined): string | null {
+  return opening === undefined ? null : JSON.stringify(servedOpening(opening));
+}
+
+export function openingOfRow(text: string | null): Opening | undefined {
+  if (text === null) return undefined;
+  const opening = openingOfItem(JSON.parse(text) as Record<string, unknown>);
+  if (opening === undefined) throw new Error('an opening column holds a v1 marker');
+  return opening;
+}
 
 export function toStoredEvent(row: EventRow): StoredEvent {
   const idx = BigInt(row.idx);
@@ -31,6 +46,7 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     index: idx,
     position: idx,
     leafHash: row.leaf_hash,
+    ...(row.opening === null ? {} : { opening: openingOfRow(row.opening) }),
   };
 }
 

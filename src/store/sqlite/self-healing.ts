@@ -1,4 +1,4 @@
-import type { AppendOptions, AppendResult, EventStore, ImportedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions, Subscription } from '../port.ts';
+import type { AppendOptions, AppendResult, EventStore, ImportedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, RedactionRequest, StoredEvent, SubscribeOptions, Subscription } from '../port.ts';
 import { StoreUnavailable } from '../port.ts';
 import { isBusy } from './busy-retry.ts';
 import type { SqliteStore } from './sqlite-store.ts';
@@ -36,10 +36,19 @@ export class SelfHealingSqliteStore implements EventStore {
     return this.#fault;
   }
 
-  async append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+  append(stream: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    return this.#write((w) => w.append(stream, events, options));
+  }
+
+  /** A redaction writes like an append: through the write connection, healing it when it fails. */
+  redactEvent(request: RedactionRequest): Promise<AppendResult> {
+    return this.#write((w) => w.redactEvent(request));
+  }
+
+  async #write<T>(run: (writer: SqliteStore) => Promise<T>): Promise<T> {
     if (this.#fault !== undefined) await this.#recover();
     try {
-      const r = await this.#writer.append(stream, events, options);
+      const r = await run(this.#writer);
       this.#fault = undefined;
       return r;
     } catch (err) {
@@ -89,6 +98,10 @@ export class SelfHealingSqliteStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
     return this.reader.readAll(options);
+  }
+
+  readLeafHashes(from: bigint, limit: number): Promise<Buffer[]> {
+    return this.reader.readLeafHashes(from, limit);
   }
 
   size(): Promise<bigint> {

@@ -1,15 +1,17 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
+import { newSeed } from '../../log/leaf-v2.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
   type AppendOptions, type AppendResult, type EventStore, type ImportedEvent, type NewEvent,
-  type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
+  type ReadAllOptions, type ReadStreamOptions, type RedactionRequest, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
 import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, type CheckedAppend } from '../rules.ts';
 import { importInTx, type ImportStatements } from './import.ts';
 import { migrate } from './migrations.ts';
-import { COLUMNS, isUniqueEventIdViolation, toStoredEvent, unavailable, type EventRow } from './rows.ts';
+import { checkpointTruncate, prepareRedact, redactInTx } from './redact.ts';
+import { COLUMNS, isUniqueEventIdViolation, openingText, toStoredEvent, unavailable, type EventRow } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
 
@@ -23,6 +25,11 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** How long a write waits for another process's write lock before giving up. */
   busyTimeoutMs?: number;
+  /**
+   * Tests only: 1 appends with the v1 leaf format, as stores written before leaf format 2 did, so
+   * that a test can hold a store with v1 events beside v2 ones. Default 2.
+   */
+  leafVersion?: 1 | 2;
 }
 
 export interface SqliteSettings {
@@ -52,6 +59,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     // Every append probes the event_id index at a random UUID; past a few hundred thousand events
     // the default 2 MiB page cache no longer holds it. An upper bound, filled only as pages are read.
     db.pragma('cache_size = -65536');
+    // A redaction must leave no copy of an erased string in the file: deleted and overwritten
+    // content is zeroed instead of left in free space (docs/log.md, "Leaf format v2 and redaction").
+    db.pragma('secure_delete = ON');
     migrate(db);
     // From now on a lock held elsewhere is waited for between event-loop turns (see busy-retry.ts).
     db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? SHORT_BUSY_TIMEOUT_MS)}`);
@@ -59,7 +69,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     db.close();
     throw err;
   }
-  return new SqliteStore(db, opts.pollMs ?? 50, opts.now ?? Date.now);
+  return new SqliteStore(db, opts.pollMs ?? 50, opts.now ?? Date.now, opts.leafVersion ?? 2);
 }
 
 export class SqliteStore implements EventStore {
@@ -67,6 +77,7 @@ export class SqliteStore implements EventStore {
   readonly #db: Database.Database;
   readonly #pollMs: number;
   readonly #now: () => number;
+  readonly #leafVersion: 1 | 2;
   readonly #signal = new LiveSignal();
   readonly #subscriptions = new Set<Subscription>();
   #closed = false;
@@ -74,10 +85,11 @@ export class SqliteStore implements EventStore {
   readonly #byEventId: Statement<[string], Pick<EventRow, 'idx' | 'stream' | 'revision'>>;
   readonly #streamHead: Statement<[string], Pick<EventRow, 'idx' | 'revision'>>;
   readonly #logHead: Statement<[], Pick<EventRow, 'idx' | 'recorded_at'>>;
-  readonly #insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer]>;
+  readonly #insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer, string | null]>;
   readonly #readForwards: Statement<[string, bigint, number], EventRow>;
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
+  readonly #readLeaves: Statement<[bigint, number], { leaf_hash: Buffer }>;
   readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
   /** Appends waiting for the next group commit, in arrival order. */
@@ -87,20 +99,23 @@ export class SqliteStore implements EventStore {
   #flushing = false;
   #appends = 0;
   readonly #importTx: (events: ImportedEvent[]) => void;
+  readonly #redactTx: (r: RedactionRequest) => AppendResult;
 
   /** Use openSqliteStore. */
-  constructor(db: Database.Database, pollMs: number, now: () => number) {
+  constructor(db: Database.Database, pollMs: number, now: () => number, leafVersion: 1 | 2) {
     this.#db = db;
     this.#pollMs = pollMs;
     this.#now = now;
+    this.#leafVersion = leafVersion;
     this.#byEventId = db.prepare('SELECT idx, stream, revision FROM events WHERE event_id = ?');
     this.#streamHead = db.prepare('SELECT idx, revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1');
     this.#logHead = db.prepare('SELECT idx, recorded_at FROM events ORDER BY idx DESC LIMIT 1');
-    this.#insert = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#insert = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // LIMIT -1 is SQLite's "no limit".
     this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    this.#readLeaves = db.prepare('SELECT leaf_hash FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?');
     this.#ping = db.prepare('SELECT 1');
     // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
     // one fsync. Each request runs in its own SAVEPOINT (better-sqlite3 nests a transaction function
@@ -122,6 +137,28 @@ export class SqliteStore implements EventStore {
     const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
     const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
+    const redactStatements = prepareRedact(db, COLUMNS);
+    const redactTx = db.transaction((r: RedactionRequest): AppendResult => {
+      redactInTx(redactStatements, r);
+      return this.#appendInTx({ stream: r.stream, ...checkAppend(r.stream, [r.event]) });
+    });
+    this.#redactTx = (r) => redactTx.immediate(r);
+  }
+
+  /** The port's redaction capability (see EventStore.redactEvent). */
+  async redactEvent(request: RedactionRequest): Promise<AppendResult> {
+    this.#assertOpen();
+    // Appends already queued go first, so the redaction event follows them in the log.
+    this.#flush();
+    let result: AppendResult;
+    try {
+      result = this.#redactTx(request);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    this.#signal.notify();
+    await checkpointTruncate(this.#db);
+    return result;
   }
 
   /** The port's import capability (see EventStore.importEvents), one transaction per call. */
@@ -225,12 +262,14 @@ export class SqliteStore implements EventStore {
     const recordedAt = new Date(Math.max(this.#now(), last === undefined ? 0 : Date.parse(last.recorded_at))).toISOString();
 
     for (const e of r.events) {
+      // Every event gets its own random seed (leaf format 2): its strings can be erased later.
+      const opening = this.#leafVersion === 2 ? { seed: newSeed() } : undefined;
       const leafHash = eventLeafHash({
         index: BigInt(idx), stream: r.stream, revision: BigInt(revision), eventId: e.eventId, type: e.type,
-        schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata,
+        schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata, ...(opening ? { opening } : {}),
       });
       try {
-        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash);
+        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, openingText(opening));
       } catch (err) {
         if (isUniqueEventIdViolation(err)) {
           throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
@@ -277,6 +316,11 @@ export class SqliteStore implements EventStore {
     this.#assertOpen();
     const head = this.#streamHead.get(stream);
     return head === undefined ? undefined : BigInt(head.revision);
+  }
+
+  async readLeafHashes(from: bigint, limit: number): Promise<Buffer[]> {
+    this.#assertOpen();
+    return this.#readLeaves.all(from, limit).map((r) => r.leaf_hash);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {

@@ -28,7 +28,7 @@ export function IncidentPage({ id }: { id: string }) {
   const view = useRead<IncidentView>(['incident', id, 'view', at], () => api.GET('/incidents/{id}', { params: { path: { id }, query: at } }));
   const history = useRead<{ items: HistoryEntry[] }>(['incident', id, 'history', at], () => api.GET('/incidents/{id}/history', { params: { path: { id }, query: at } }));
   const sources = useSources();
-  const sourceNames = useMemo(() => new Map((sources.data?.items ?? []).map((s) => [s.sourceId, s.name])), [sources.data]);
+  const sourceNames = useMemo(() => new Map((sources.data?.items ?? []).map((s) => [s.sourceId, s.name ?? s.sourceId])), [sources.data]);
   const [live, setLive] = useState<Change[]>([]);
   const past = asOf !== null || knownAt !== null;
   const lastIndex = Math.max(-1, ...(history.data?.items ?? []).map((e) => e.index));

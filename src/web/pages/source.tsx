@@ -6,7 +6,8 @@ import type { ClaimView, IncidentView, SourceView, Timeline } from '../types.ts'
 
 interface SourceClaim extends ClaimView {
   incidentId: string;
-  incidentTitle: string;
+  /** null when a redaction erased it. */
+  incidentTitle: string | null;
   fact: string;
 }
 

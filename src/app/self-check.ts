@@ -1,0 +1,127 @@
+/**
+ * The server's own checks of its store (docs/log.md, "The server checks itself"):
+ * - before serving, the tree of the stored leaf hashes against the last kept checkpoint (`checkStoredTree`);
+ * - every event the read models are built from, its leaf recomputed (`leafCheck`, called by LiveModels);
+ * - in the background, the events a snapshot spared, recomputed and folded again, and the snapshot's
+ *   read models compared with that fold (`checkSparedEvents`).
+ * Each reports a mismatch to Integrity; none of them throws for one.
+ */
+import { describe, checkTreeAgainstKept } from '../log/tree-check.ts';
+import type { CheckpointArchive } from '../log/checkpoint-archive.ts';
+import { eventLeafHash } from '../log/leaf.ts';
+import { MerkleLog } from '../log/merkle.ts';
+import { readLog } from '../store/read-log.ts';
+import type { EventStore, StoredEvent } from '../store/port.ts';
+import type { Projection } from '../../projections/projection.ts';
+import { compareModels, describeDifferences } from './compare-models.ts';
+import { describeLeaf, type Integrity, type LeafRef } from './integrity.ts';
+
+const PAGE = 1000;
+/** Lets the HTTP server answer between two pages of a background check. */
+const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function storedLeafTree(store: EventStore, size: bigint): Promise<MerkleLog> {
+  const tree = new MerkleLog();
+  const readLeaves = store.readLeafHashes?.bind(store);
+  if (readLeaves !== undefined) {
+    for (let from = 0n; from < size; ) {
+      const page = await readLeaves(from, Number(size - from < 10_000n ? size - from : 10_000n));
+      if (page.length === 0) break;
+      for (const h of page) tree.append(h);
+      from += BigInt(page.length);
+    }
+    return tree;
+  }
+  for await (const e of readLog(store, { until: size, pageSize: PAGE })) tree.append(e.leafHash ?? eventLeafHash(e));
+  return tree;
+}
+
+async function leafAt(store: EventStore, index: number): Promise<LeafRef | undefined> {
+  const [e] = await store.readAll({ from: BigInt(index), limit: 1 });
+  return e === undefined || e.index !== BigInt(index) ? undefined : { index, stream: e.stream, revision: Number(e.revision) };
+}
+
+/**
+ * The tree of the stored leaf hashes held against the kept checkpoints; on a mismatch the first bad
+ * leaf is named through the kept copy of the leaves (see src/log/verify-bisect.ts).
+ */
+export async function checkStoredTree(store: EventStore, archive: CheckpointArchive, verifierKey: string, integrity: Integrity): Promise<MerkleLog> {
+  const tree = await storedLeafTree(store, await store.size());
+  const check = checkTreeAgainstKept(tree, archive, verifierKey);
+  if (check.ok) return tree;
+  const index = check.found.kind === 'bad-range' ? check.found.from : check.found.index;
+  const leaf = await leafAt(store, index);
+  integrity.tamper({
+    reason: `${leaf !== undefined ? `${describeLeaf(leaf)}: ` : ''}the stored leaf hashes do not give the roots this server signed: ${describe(check.found)}`,
+    ...(leaf !== undefined ? { firstBadLeaf: leaf } : {}),
+  });
+  return tree;
+}
+
+/** The leaf of `e` recomputed from its stored fields; false (and a fault reported) when it is not the stored one. */
+export function leafCheck(integrity: Integrity): (e: StoredEvent) => boolean {
+  return (e) => {
+    const ref = { index: Number(e.index), stream: e.stream, revision: Number(e.revision) };
+    let recomputed: Buffer;
+    try {
+      recomputed = eventLeafHash(e);
+    } catch (err) {
+      integrity.tamper({ reason: `${describeLeaf(ref)}: its leaf cannot be computed (${(err as Error).message})`, firstBadLeaf: ref });
+      return false;
+    }
+    if (e.leafHash === undefined || e.leafHash.equals(recomputed)) return true;
+    integrity.tamper({
+      reason: `${describeLeaf(ref)}: the stored event recomputes to leaf hash ${recomputed.toString('base64')}, the store kept ${e.leafHash.toString('base64')}`,
+      firstBadLeaf: ref,
+    });
+    return false;
+  };
+}
+
+export interface SparedCheck {
+  /** The snapshot's read models, decoded again (the live ones have moved on since). */
+  restored: () => Map<string, unknown>;
+  /** Called when the snapshot's read models differ from the log's: the file must go. */
+  discard: () => Promise<void>;
+}
+
+/**
+ * The events [0, until) a snapshot spared: each leaf recomputed and compared with the stored tree,
+ * and all of them folded through fresh folds, whose states must equal the snapshot's.
+ * `stopped` ends the check early (the server is closing).
+ */
+export async function checkSparedEvents(
+  store: EventStore,
+  folds: readonly Projection[],
+  until: bigint,
+  tree: MerkleLog,
+  integrity: Integrity,
+  snapshot: SparedCheck,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  const check = leafCheck(integrity);
+  const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
+  let n = 0;
+  for await (const e of readLog(store, { until, pageSize: PAGE })) {
+    if (!check(e)) return;
+    if (!(e.leafHash ?? eventLeafHash(e)).equals(tree.leafHash(n))) {
+      const ref = { index: n, stream: e.stream, revision: Number(e.revision) };
+      integrity.tamper({ reason: `${describeLeaf(ref)} changed after the server read its leaf hash at start`, firstBadLeaf: ref });
+      return;
+    }
+    for (const f of folds) states.set(f.name, f.apply(states.get(f.name), e));
+    n++;
+    if (n % PAGE === 0) {
+      await yieldToServer();
+      if (stopped()) return;
+    }
+  }
+  const diffs = compareModels(folds, states, snapshot.restored());
+  if (diffs.length === 0) return;
+  const first = diffs[0];
+  integrity.tamper({
+    reason: `the snapshot's read models differ from the log's: ${describeDifferences(diffs)}; the snapshot file was discarded`,
+    ...(first !== undefined ? { readModel: first.readModel, items: first.items } : {}),
+  });
+  await snapshot.discard();
+}
