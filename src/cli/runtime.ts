@@ -39,12 +39,14 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
   fs.mkdirSync(config.dataDir, { recursive: true });
   const store = opts.store ?? (await openStore({ kind: config.store, dataDir: config.dataDir, kurrentdbUrl: config.kurrentdbUrl, databaseUrl: config.databaseUrl, synchronous: config.sqliteSynchronous }));
   let closeKeys = async (): Promise<void> => {};
+  let closeArchive = (): void => {};
   try {
     const opened = await openKeys(config);
     closeKeys = opened.close;
     const { ring: keys, adminTokenFile } = opened;
     const signingKey = loadOrCreateSigningKey(config.logKeyFile, config.logOrigin);
     const archive = CheckpointArchive.open(config.dataDir);
+    closeArchive = () => archive.close();
     const integrity = new Integrity();
     // Before serving: the stored tree against the last checkpoint this server signed, then every
     // event the read models are built from, its leaf recomputed (docs/log.md, "The server checks itself").
@@ -106,6 +108,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       },
     };
   } catch (err) {
+    closeArchive();
     await closeKeys();
     await store.close();
     throw err;
