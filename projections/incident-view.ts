@@ -7,7 +7,7 @@ import canonicalize from 'canonicalize';
 import type { ClaimStatus, RankName } from '../src/domain/claim-layers.ts';
 import type { StoredEvent } from '../src/store/port.ts';
 import { intern } from './collections.ts';
-import { applyToIncident, initialViewState, type ViewState } from './incident-view/fold.ts';
+import { applyToIncident, initialViewState, internLayers, type ViewState } from './incident-view/fold.ts';
 import { viewOf } from './incident-view/render.ts';
 import type { Projection } from './projection.ts';
 
@@ -50,6 +50,7 @@ export const incidentView: Projection<ViewState> = {
         c.key = intern(state.strings, c.key);
         c.sourceId = intern(state.strings, c.sourceId);
         if (c.mode !== undefined) c.mode = intern(state.strings, c.mode);
+        internLayers(state.strings, c);
         c.status = STATUSES[c.status];
         c.rank = RANKS[c.rank];
       }

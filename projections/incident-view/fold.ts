@@ -132,11 +132,11 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       if (inc.claims.has(d.claimId)) return false;
       const layers = recordedClaim(d, state.knownAt);
       if (layers === undefined) return false;
-      inc.claims.set(d.claimId, {
+      inc.claims.set(d.claimId, internLayers(state.strings, {
         ...layers, predicate: intern(state.strings, layers.predicate), sourceId: intern(state.strings, layers.sourceId),
         key: intern(state.strings, factKey(layers.predicate, layers.qualifiers)), mode: d.mode === undefined ? undefined : intern(state.strings, d.mode),
         recordedAt: Date.parse(e.recordedAt),
-      });
+      }));
       return true;
     }
     case 'ClaimRevised':
@@ -151,7 +151,7 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       if (claim !== c) {
         if (claim.sourceId !== c.sourceId) claim.sourceId = intern(state.strings, claim.sourceId);
         if (claim.qualifiers !== c.qualifiers) claim.key = intern(state.strings, factKey(claim.predicate, claim.qualifiers));
-        inc.claims.set(claim.claimId, claim);
+        inc.claims.set(claim.claimId, internLayers(state.strings, claim));
       }
       return counted;
     }
@@ -159,6 +159,32 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       return false;
   }
 }
+
+/**
+ * One copy of the short strings a claim shares with many others (claim ids reused across
+ * incidents, statement dates, publishers, notes, value kinds): at a million events the copies
+ * JSON.parse makes of each cost more than the claims. The strings are replaced by equal ones, in
+ * place (the citation and value objects are the event's own, which no one else changes), so
+ * nothing a reader sees differs.
+ */
+export function internLayers<C extends ClaimLayers>(strings: Map<string, string>, c: C): C {
+  c.claimId = intern(strings, c.claimId);
+  c.statedAt = intern(strings, c.statedAt);
+  if (c.note !== undefined) c.note = intern(strings, c.note);
+  const cite = c.citation as Record<string, unknown> | undefined;
+  if (cite !== undefined) {
+    for (const k of INTERNED_CITATION_FIELDS) {
+      const v = cite[k];
+      if (typeof v === 'string') cite[k] = intern(strings, v);
+    }
+  }
+  const value = c.value as Record<string, unknown>;
+  if (typeof value.kind === 'string') value.kind = intern(strings, value.kind);
+  return c;
+}
+
+/** The citation fields that repeat across claims; urls and quotes are mostly unique and stay as they are. */
+const INTERNED_CITATION_FIELDS = ['title', 'publisher', 'publishedAt', 'retrievedAt'] as const;
 
 /** Folds a list of events (any streams) into a fresh view state, with an optional statement-time filter. */
 export function foldView(events: Iterable<StoredEvent>, opts: KnownAtOptions = {}): ViewState {

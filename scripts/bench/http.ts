@@ -124,7 +124,16 @@ export interface LoadResult {
   timeouts: number;
 }
 
+/**
+ * A 429, a 5xx or a timeout is not a measured answer: a run with any fails the benchmark, so that a
+ * figure never counts refusals as throughput (the servers run with the rate limit lifted).
+ */
 function summarize(r: Result, seconds: number): LoadResult {
+  const bad = r.non2xx + r.errors + r.timeouts;
+  if (bad > 0) {
+    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => `${code}: ${(v as { count: number }).count}`).join(', ');
+    throw new Error(`${r.url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts in ${r.requests.total} requests (${codes})`);
+  }
   return {
     rps: r.requests.total / seconds,
     p50: r.latency.p50,

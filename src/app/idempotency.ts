@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { StoredEvent } from '../store/port.ts';
+import { intern } from '../../projections/collections.ts';
 import type { Projection } from '../../projections/projection.ts';
 
 /** What a replay needs of the events one idempotent request wrote: no more, since every keyed request keeps one. */
@@ -33,6 +34,17 @@ export function idsOf(data: unknown): Record<string, string> {
   return ids;
 }
 
+/** One copy of the ids and stream names the records repeat (many requests name one source or stream), per index. */
+const internTables = new WeakMap<IdempotencyIndex, Map<string, string>>();
+function stringsOf(state: IdempotencyIndex): Map<string, string> {
+  let table = internTables.get(state);
+  if (table === undefined) {
+    table = new Map();
+    internTables.set(state, table);
+  }
+  return table;
+}
+
 /** Idempotency records live in the events' metadata, so they survive restarts and show in the log. */
 export const idempotencyIndex: Projection<IdempotencyIndex> = {
   name: 'idempotency',
@@ -44,7 +56,10 @@ export const idempotencyIndex: Projection<IdempotencyIndex> = {
     const scope = idempotencyScope(e.metadata.actor, idempotencyKey);
     const seen = state.get(scope);
     if (seen === undefined) {
-      state.set(scope, { requestHash, stream: e.stream, ids: idsOf(e.data), revision: e.revision, index: e.index, position: e.position });
+      const ids = idsOf(e.data);
+      const strings = stringsOf(state);
+      for (const [k, v] of Object.entries(ids)) ids[k] = intern(strings, v);
+      state.set(scope, { requestHash, stream: intern(strings, e.stream), ids, revision: e.revision, index: e.index, position: e.position });
     } else if (seen.requestHash === requestHash && seen.stream === e.stream) {
       seen.revision = e.revision;
       seen.index = e.index;

@@ -93,6 +93,11 @@ export class LiveModels {
     }
   }
 
+  /** The index the read models will apply next: it changes exactly when a read model may have. */
+  get applied(): bigint {
+    return this.next;
+  }
+
   /** Resolves once the event at `index` has been applied by every read model. */
   waitFor(index: bigint): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);

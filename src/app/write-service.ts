@@ -1,62 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncidentCommand, SourceCommand } from '../domain/commands.ts';
-import { incidentDecider, sourceDecider, type Decider } from '../domain/decider.ts';
-import { EVENT_SCHEMAS, incidentStream, sourceStream, type DomainEvent } from '../domain/events.ts';
+import { incidentDecider, sourceDecider } from '../domain/decider.ts';
+import { incidentStream, sourceStream, type DomainEvent } from '../domain/events.ts';
 import { parseIncidentEvent, parseSourceEvent } from '../domain/upcast.ts';
-import type { EventStore, ExpectedRevision, NewEvent, StoredEvent } from '../store/port.ts';
-import { StreamNotFound, WrongExpectedVersion } from '../store/port.ts';
+import type { AppendResult, EventStore, ExpectedRevision, NewEvent, StoredEvent } from '../store/port.ts';
+import { StoreUnavailable, StreamNotFound, WrongExpectedVersion } from '../store/port.ts';
 import { lruGet, lruSet } from '../../projections/collections.ts';
 import { AppError } from './errors.ts';
 import { idempotencyScope, idempotentEventId, idsOf, requestHash, type IdempotencyIndex } from './idempotency.ts';
+import { envelope, stale, type Decided, type Keyed, type Loaded, type Pending, type StreamDecider, type StreamQueue, type WriteContext, type WriteResult } from './write-command.ts';
 import type { LiveModels } from './live-models.ts';
 
-/** The request an Idempotency-Key names: a repeat must match it exactly (method, path, canonical body). */
-export interface IdempotentRequest {
-  key: string;
-  method: string;
-  path: string;
-  body: unknown;
-}
-
-export interface WriteContext {
-  actor: string;
-  correlationId: string;
-  causationId?: string;
-  idempotency?: IdempotentRequest;
-  /** The client's expected revision: a stale one fails instead of being retried. */
-  ifMatch?: bigint;
-}
-
-export interface WriteResult {
-  stream: string;
-  /** Revision of the stream after the write. */
-  revision: bigint;
-  index: bigint;
-  position: bigint;
-  /** The ids the first event names (incidentId, sourceId, claimId): generated ones are read back here. */
-  ids: Record<string, string>;
-  /** An earlier answer to the same idempotent request: nothing was appended. */
-  replayed: boolean;
-}
-
-/** A decider as the write service runs it: with the upcaster that turns a stored event into its domain event. */
-interface StreamDecider<C, S, E extends DomainEvent> extends Decider<C, S, E> {
-  parse(e: StoredEvent): E;
-}
+export type { IdempotentRequest, WriteContext, WriteResult } from './write-command.ts';
 
 /** What an idempotent append outside a decider gives its event: the metadata keys and the event id. */
 export interface IdempotentAppend {
   metadata: Partial<NewEvent['metadata']>;
   eventId: string;
-}
-
-/** An idempotency key with the hash of the request it came with. */
-interface Keyed {
-  key: string;
-  /** What a new event keeps: the HMAC when the service has a key. */
-  hash: string;
-  /** Also the same request: the plain hash that events stored before the HMAC carry. */
-  legacy: string;
 }
 
 const sameRequest = (stored: string | undefined, keyed: Keyed | undefined): boolean =>
@@ -123,61 +83,169 @@ export class WriteService {
     return this.sourceKnown(sourceId) || this.sourceExistsCache.has(sourceId);
   }
 
-  /** The tail of each stream's queue of commands in this process. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** The commands waiting on each stream in this process, and whether its batch loop runs. */
+  private readonly queues = new Map<string, StreamQueue>();
 
   /**
-   * Commands on one stream run one after another in this process, so that they never decide on
-   * each other's stale state; the expected-revision retry below is left for other processes.
+   * Commands on one stream run in this process in batches: every command that waits while the
+   * stream's previous batch is being written is decided, in arrival order, against the state the
+   * earlier ones leave, and all their events go to the store in one append (one transaction, one
+   * fsync). No command ever decides on another's stale state; the expected-revision retry below is
+   * left for other processes.
    */
-  private async execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
+  private execute<C, S, E extends DomainEvent>(stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext): Promise<WriteResult> {
     const keyed = this.keyedOf(ctx);
     // Checked before anything else, If-Match included: a repeat gets the original answer.
     const replay = keyed && this.findReplay(ctx.actor, keyed);
-    if (replay) return replay;
-    const previous = this.queues.get(stream) ?? Promise.resolve();
-    const run = previous.then(() => this.attempt(stream, d, cmd, ctx, keyed));
-    const tail = run.catch(() => undefined);
-    this.queues.set(stream, tail);
+    if (replay) return Promise.resolve(replay);
+    return new Promise<WriteResult>((resolve, reject) => {
+      const pending: Pending = { cmd, ctx, keyed, resolve, reject };
+      const queue = this.queues.get(stream);
+      if (queue !== undefined) {
+        queue.waiting.push(pending);
+        return;
+      }
+      const fresh: StreamQueue = { waiting: [pending] };
+      this.queues.set(stream, fresh);
+      // Started on the next microtask, so that the commands of one turn share the first batch too.
+      queueMicrotask(() => void this.drain(stream, d as StreamDecider<unknown, unknown, DomainEvent>, fresh));
+    });
+  }
+
+  private async drain(stream: string, d: StreamDecider<unknown, unknown, DomainEvent>, queue: StreamQueue): Promise<void> {
     try {
-      return await run;
+      while (queue.waiting.length > 0) {
+        const batch = queue.waiting;
+        queue.waiting = [];
+        try {
+          // Copies of an idempotent request that is in this batch: they run next, and find its answer.
+          queue.waiting.unshift(...(await this.runBatch(stream, d, batch)));
+        } catch (err) {
+          // A bug must not leave callers waiting forever; an answered promise ignores the reject.
+          this.loaded.delete(stream);
+          for (const p of batch) p.reject(err);
+        }
+      }
     } finally {
-      if (this.queues.get(stream) === tail) this.queues.delete(stream);
+      this.queues.delete(stream);
     }
   }
 
-  private async attempt<C, S, E extends DomainEvent>(
-    stream: string, d: StreamDecider<C, S, E>, cmd: C, ctx: WriteContext, keyed: Keyed | undefined,
-  ): Promise<WriteResult> {
-    // A copy of this request queued behind the original finds the original's answer here.
-    const replay = keyed && this.findReplay(ctx.actor, keyed);
-    if (replay) return replay;
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(stream, d);
-      if (ctx.ifMatch !== undefined && revision !== ctx.ifMatch) throw stale(revision);
-      await this.refreshSources(cmd);
-      const decided = d.decide(cmd, state);
-      const expected: ExpectedRevision = revision === undefined ? 'no_stream' : revision;
+  /** Decides and appends one batch; answers each of its commands; returns the ones deferred to the next. */
+  private async runBatch(stream: string, d: StreamDecider<unknown, unknown, DomainEvent>, batch: Pending[]): Promise<Pending[]> {
+    let live = batch;
+    const later: Pending[] = [];
+    for (let attempt = 1; live.length > 0; attempt++) {
+      const loaded = await this.load(stream, d).catch((err: unknown) => err as Error);
+      if (loaded instanceof Error) {
+        for (const p of live) p.reject(loaded);
+        return later;
+      }
+      const plan = await this.plan(d, live, loaded, later);
+      if (plan.decided.length === 0) return later;
+      const expected: ExpectedRevision = loaded.revision === undefined ? 'no_stream' : loaded.revision;
+      const events = plan.decided.flatMap((x) => x.events.map((e, i) => envelope(e, i, x.pending.ctx, x.pending.keyed)));
+      let result: AppendResult;
       try {
-        const result = await this.store.append(stream, decided.map((e, i) => envelope(e, i, ctx, keyed)), { expected });
-        const written = result.replayed ? await this.replayedWrite(result.index, keyed) : undefined;
-        await this.live.waitFor(result.index);
-        return written ?? {
-          stream,
-          revision: result.nextRevision,
-          index: result.index,
-          position: result.position,
-          ids: idsOf(decided[0]?.data),
-          replayed: false,
-        };
+        result = await this.store.append(stream, events, { expected });
       } catch (err) {
-        if (!(err instanceof WrongExpectedVersion)) throw err;
-        if (ctx.ifMatch !== undefined) throw stale(err.actual === 'no_stream' ? undefined : err.actual);
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new AppError('conflict', `the stream kept changing under ${MAX_ATTEMPTS} attempts; try again`);
+        // The state was evolved in place for events that are not stored: the next load starts afresh.
+        this.loaded.delete(stream);
+        if (err instanceof WrongExpectedVersion) {
+          const actual = err.actual === 'no_stream' ? undefined : err.actual;
+          live = [];
+          for (const x of plan.decided) {
+            if (x.pending.ctx.ifMatch !== undefined) x.pending.reject(stale(actual));
+            else if (attempt >= MAX_ATTEMPTS) x.pending.reject(new AppError('conflict', `the stream kept changing under ${MAX_ATTEMPTS} attempts; try again`));
+            else live.push(x.pending);
+          }
+          continue;
         }
+        // A racing copy of one keyed request from another process: the store replays a request
+        // only as a whole append, so each request goes again alone.
+        if (plan.decided.length > 1 && !(err instanceof StoreUnavailable)) return this.alone(stream, d, plan.decided, later);
+        for (const x of plan.decided) x.pending.reject(err);
+        return later;
+      }
+      if (result.replayed && plan.decided.length > 1) return this.alone(stream, d, plan.decided, later);
+      await this.answer(stream, plan.decided, result, plan.state);
+      return later;
+    }
+    return later;
+  }
+
+  /** Each request of a batch the store could not take as one append, again alone, in order. */
+  private async alone(stream: string, d: StreamDecider<unknown, unknown, DomainEvent>, decided: Decided[], later: Pending[]): Promise<Pending[]> {
+    this.loaded.delete(stream);
+    for (const x of decided) later.push(...(await this.runBatch(stream, d, [x.pending])));
+    return later;
+  }
+
+  /**
+   * Decides each command against the state the previous ones leave. A command its rule refuses
+   * (or whose If-Match is stale) fails alone; the state is evolved only by the events decided.
+   */
+  private async plan(
+    d: StreamDecider<unknown, unknown, DomainEvent>, live: Pending[], loaded: Loaded<unknown>, later: Pending[],
+  ): Promise<{ decided: Decided[]; state: Loaded<unknown> }> {
+    let { state, revision } = loaded;
+    const decided: Decided[] = [];
+    const keys = new Set<string>();
+    for (const p of live) {
+      try {
+        // A copy of this request queued behind the original finds the original's answer here.
+        const replay = p.keyed && this.findReplay(p.ctx.actor, p.keyed);
+        if (replay) {
+          p.resolve(replay);
+          continue;
+        }
+        if (p.keyed) {
+          const scope = idempotencyScope(p.ctx.actor, p.keyed.key);
+          if (keys.has(scope)) {
+            later.push(p);
+            continue;
+          }
+          keys.add(scope);
+        }
+        if (p.ctx.ifMatch !== undefined && revision !== p.ctx.ifMatch) throw stale(revision);
+        await this.refreshSources(p.cmd);
+        const events = d.decide(p.cmd, state);
+        for (const e of events) state = d.evolveInPlace(state, e);
+        if (events.length > 0) revision = (revision ?? -1n) + BigInt(events.length);
+        decided.push({ pending: p, events });
+      } catch (err) {
+        p.reject(err);
       }
     }
+    return { decided, state: { state, revision } };
+  }
+
+  /** Every request of a stored batch gets its own revision, index and position, once the read models have them. */
+  private async answer(stream: string, decided: Decided[], result: AppendResult, after: Loaded<unknown>): Promise<void> {
+    if (result.replayed || result.places.length !== decided.reduce((n, x) => n + x.events.length, 0)) {
+      this.loaded.delete(stream);
+    } else if (after.revision !== undefined) {
+      lruSet(this.loaded, stream, { state: after.state, revision: after.revision }, WriteService.LOADED_MAX);
+    }
+    try {
+      const written = result.replayed ? await this.replayedWrite(result.index, decided[0]?.pending.keyed) : undefined;
+      await this.live.waitFor(result.index);
+      let at = 0;
+      for (const x of decided) {
+        at += x.events.length;
+        const place = x.events.length === 0 ? undefined : result.places[at - 1];
+        if (written !== undefined) x.pending.resolve(written);
+        else if (place === undefined) x.pending.resolve(this.unmoved(stream, result));
+        else x.pending.resolve({ stream, revision: place.revision, index: place.index, position: place.position, ids: idsOf(x.events[0]?.data), replayed: false });
+      }
+    } catch (err) {
+      for (const x of decided) x.pending.reject(err);
+    }
+  }
+
+  /** The answer to a command that decided no events: the stream as the append left it. */
+  private unmoved(stream: string, result: AppendResult): WriteResult {
+    return { stream, revision: result.nextRevision, index: result.index, position: result.position, ids: {}, replayed: false };
   }
 
   /** An append whose event ids were already stored: a racing copy of an idempotent request won. */
@@ -199,9 +267,10 @@ export class WriteService {
 
   /**
    * The decided-on state of recently written streams at a revision: the next command on the stream
-   * reads only the events after it (its own last append, or another process's), instead of the
-   * whole stream through the upcasters again. States are immutable (evolve returns new ones), so a
-   * cached one is never changed under a caller. Bounded: the least recently used streams go.
+   * reads only the events after it (another process's), instead of the whole stream through the
+   * upcasters again. A cached state belongs to the stream's batch loop alone (one runs per stream at
+   * a time), which evolves it in place and drops it when an append fails. Bounded: the least
+   * recently used streams go.
    */
   private readonly loaded = new Map<string, { state: unknown; revision: bigint }>();
 
@@ -211,7 +280,7 @@ export class WriteService {
   }
   private static readonly LOADED_MAX = 4096;
 
-  private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<{ state: S; revision: bigint | undefined }> {
+  private async load<S, E extends DomainEvent>(stream: string, d: StreamDecider<unknown, S, E>): Promise<Loaded<S>> {
     const cached = lruGet(this.loaded, stream) as { state: S; revision: bigint } | undefined;
     let events: StoredEvent[];
     try {
@@ -221,7 +290,7 @@ export class WriteService {
       throw err;
     }
     let state = cached ? cached.state : d.initial();
-    for (const e of events) state = d.evolve(state, d.parse(e));
+    for (const e of events) state = d.evolveInPlace(state, d.parse(e));
     const revision = events.at(-1)?.revision ?? cached?.revision;
     if (revision !== undefined) lruSet(this.loaded, stream, { state, revision }, WriteService.LOADED_MAX);
     return { state, revision };
@@ -237,22 +306,3 @@ export class WriteService {
   }
 }
 
-function envelope(e: DomainEvent, i: number, ctx: WriteContext, keyed: Keyed | undefined): NewEvent {
-  return {
-    // Derived from the key, so that two racing copies of one request append the same ids.
-    eventId: keyed ? idempotentEventId(ctx.actor, keyed.key, i) : randomUUID(),
-    type: e.type,
-    schemaVersion: EVENT_SCHEMAS[e.type].schemaVersion,
-    data: e.data,
-    metadata: {
-      actor: ctx.actor,
-      correlationId: ctx.correlationId,
-      ...(ctx.causationId !== undefined ? { causationId: ctx.causationId } : {}),
-      ...(keyed ? { idempotencyKey: keyed.key, requestHash: keyed.hash } : {}),
-    },
-  };
-}
-
-function stale(current: bigint | undefined): AppError {
-  return new AppError('precondition-failed', 'the stream has changed since the revision in If-Match', { currentRevision: current ?? null });
-}

@@ -172,8 +172,16 @@ export class KeyRing {
   }
 
   /** The principal a bearer token stands for, or undefined for an unknown, revoked or malformed one. */
+  /** The admin token's hash, made once: every request authenticated with it would hash it again. */
+  private get adminHash(): string | undefined {
+    if (this.adminToken === undefined) return undefined;
+    this.#adminHash ??= hashSecret('admin', this.adminToken);
+    return this.#adminHash;
+  }
+  #adminHash: string | undefined;
+
   authenticate(token: string): Principal | undefined {
-    if (this.adminToken !== undefined && sameHash(hashSecret('admin', token), hashSecret('admin', this.adminToken))) {
+    if (this.adminHash !== undefined && sameHash(hashSecret('admin', token), this.adminHash)) {
       return { id: 'admin', role: 'admin' };
     }
     const temporary = this.ephemeral.get(token);

@@ -26,3 +26,43 @@ export function pageJson(items: readonly object[], rest: Record<string, unknown>
   const tail = JSON.stringify(rest);
   return `{"items":[${items.map(jsonOf).join(',')}]${tail === '{}' ? '' : `,${tail.slice(1, -1)}`}}`;
 }
+
+/**
+ * Answers to plain reads that are computed from the whole read model (a timeline page): kept per
+ * request URL while the read models stand at one index, so that a repeated read is one lookup, not
+ * a query and a serialisation. Everything goes when the index moves; the texts are bounded by bytes.
+ */
+export class ReadModelTexts {
+  private at = -1n;
+  private bytes = 0;
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(applied: bigint, key: string): string | undefined {
+    if (applied !== this.at) return undefined;
+    return this.texts.get(key);
+  }
+
+  set(applied: bigint, key: string, text: string): void {
+    if (applied !== this.at) {
+      this.texts.clear();
+      this.bytes = 0;
+      this.at = applied;
+    }
+    if (text.length > this.maxBytes) return;
+    const old = this.texts.get(key);
+    if (old !== undefined) {
+      this.bytes -= old.length;
+      this.texts.delete(key);
+    }
+    // Oldest first out: a Map iterates in insertion order.
+    for (const [k, v] of this.texts) {
+      if (this.bytes + text.length <= this.maxBytes) break;
+      this.texts.delete(k);
+      this.bytes -= v.length;
+    }
+    this.texts.set(key, text);
+    this.bytes += text.length;
+  }
+}

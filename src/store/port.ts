@@ -53,12 +53,24 @@ export interface AppendOptions {
   expected?: ExpectedRevision;
 }
 
+/** Where one event of an append stands: in its stream, in the global order, in the store. */
+export interface EventPlace {
+  revision: bigint;
+  index: bigint;
+  position: bigint;
+}
+
 export interface AppendResult {
   /** Revision of the last event now in the stream. */
   nextRevision: bigint;
   /** Index and position of the last event appended. */
   index: bigint;
   position: bigint;
+  /**
+   * One place per event of the append, in order (for a replay, where the original put them; for an
+   * empty append, none): a caller that merged several requests into one append answers each from its own.
+   */
+  places: EventPlace[];
   /** True when every event id was already stored: nothing was written, the original result is returned. */
   replayed: boolean;
 }

@@ -14,6 +14,8 @@ export function scenarios<C, E extends DomainEvent, S>(t: Test, decider: Decider
   return {
     given(events: E[]) {
       const state = events.reduce((s, e) => decider.evolve(s, e), decider.initial());
+      // The in-place fold the write service runs must reach the very same state.
+      t.equal(snapshot(events.reduce((s, e) => decider.evolveInPlace(s, e), decider.initial())), snapshot(state), 'evolveInPlace folds to the same state');
       return {
         when(cmd: C) {
           return {

@@ -44,6 +44,10 @@ export function storeContract(t: Test, name: string, factory: () => Promise<Cont
       const first = await store.append(s, [newEvent(), newEvent()], { expected: 'no_stream' });
       t.equal(first.nextRevision, 1n);
       t.equal(first.replayed, false);
+      // One place per event, as a reader finds them: what lets one append answer several requests.
+      const stored = await store.readStream(s);
+      t.same(first.places, stored.map((e) => ({ revision: e.revision, index: e.index, position: e.position })), 'places: each event where it was stored');
+      t.same(first.places.at(-1), { revision: first.nextRevision, index: first.index, position: first.position }, 'the last place is the result');
       await wrongVersion(t, store.append(s, [newEvent()], { expected: 'no_stream' }), s, 'no_stream', 1n);
       t.equal(await store.streamRevision(s), 1n, 'the refused append wrote nothing');
     });
@@ -100,7 +104,7 @@ export function storeContract(t: Test, name: string, factory: () => Promise<Cont
 
       const written = await store.append(s, [newEvent(), newEvent()]);
       const empty = await store.append(s, [], { expected: 1n });
-      t.same(empty, { ...written, replayed: false }, 'describes the stream as it stands');
+      t.same(empty, { ...written, places: [], replayed: false }, 'describes the stream as it stands');
       await wrongVersion(t, store.append(s, [], { expected: 0n }), s, 0n, 1n);
       t.equal(await store.streamRevision(s), 1n);
     });

@@ -108,8 +108,9 @@ t.test('two requests in one batch with the same event ids: the second replays th
     store.append('idem', events, { expected: 'no_stream' }),
   ]);
   t.equal(store.stats.commits - before, 1, 'one commit');
-  t.same(first, { nextRevision: 1n, index: 1n, position: 1n, replayed: false });
-  t.same(second, { nextRevision: 1n, index: 1n, position: 1n, replayed: true }, 'the replay answers what the original did');
+  const places = [{ revision: 0n, index: 0n, position: 0n }, { revision: 1n, index: 1n, position: 1n }];
+  t.same(first, { nextRevision: 1n, index: 1n, position: 1n, places, replayed: false });
+  t.same(second, { nextRevision: 1n, index: 1n, position: 1n, places, replayed: true }, 'the replay answers what the original did');
   t.equal(await store.size(), 2n);
 });
 

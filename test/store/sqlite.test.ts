@@ -205,6 +205,6 @@ t.test('an empty store subscription: caughtUp at -1, then the first event', asyn
 
 t.test('an empty append to an empty log', async (t) => {
   const { store } = await fresh(t);
-  t.same(await store.append('s', []), { nextRevision: -1n, index: -1n, position: -1n, replayed: false });
+  t.same(await store.append('s', []), { nextRevision: -1n, index: -1n, position: -1n, places: [], replayed: false });
   t.equal(await store.size(), 0n);
 });

@@ -8,11 +8,15 @@ import { EventsPage } from '../schemas/log.ts';
 import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
-import { pageJson, sendJsonText } from '../json-cache.ts';
+import { pageJson, ReadModelTexts, sendJsonText } from '../json-cache.ts';
 import { eventItem } from './log.ts';
+
+/** Bytes of timeline pages kept for the read models' current index. */
+const TIMELINE_TEXT_BYTES = 4 * 1024 * 1024;
 
 export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
   return async (app) => {
+    const timelineTexts = new ReadModelTexts(TIMELINE_TEXT_BYTES);
     app.post('/incidents', {
       config: { role: 'editor' },
       schema: { tags: ['incidents'], summary: 'Register an incident', body: RegisterIncidentBody, response: { 201: Written, ...CREATE_ERRORS } },
@@ -32,8 +36,15 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
       config: { role: 'reader' },
       schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: TimelinePage, ...READ_ERRORS } },
     }, async (req, reply) => {
+      // A plain page depends only on the read models' index and the query: answered from the text once made.
+      const plain = req.query.asOf === undefined && req.query.knownAt === undefined;
+      const applied = s.live.applied;
+      const cached = plain ? timelineTexts.get(applied, req.url) : undefined;
+      if (cached !== undefined) return sendJsonText(reply, cached);
       const page = await s.reads.timeline(req.query);
-      return sendJsonText(reply, pageJson(page.items, { nextCursor: page.nextCursor }));
+      const text = pageJson(page.items, { nextCursor: page.nextCursor });
+      if (plain) timelineTexts.set(applied, req.url, text);
+      return sendJsonText(reply, text);
     });
 
     app.get('/incidents/:id', {

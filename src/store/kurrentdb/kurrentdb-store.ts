@@ -20,6 +20,7 @@ import {
   StreamNotFound,
   type AppendOptions,
   type AppendResult,
+  type EventPlace,
   type EventStore,
   type ExpectedRevision,
   type NewEvent,
@@ -190,6 +191,7 @@ class KurrentStore implements EventStore {
       nextRevision: result.nextExpectedRevision,
       index,
       position: positionToBigint(entry.position),
+      places: await this.#places(stream, prepared, result.nextExpectedRevision),
       // Another instance wrote the same ids between our check and our append, and the server
       // deduplicated: it then answers without a position (nothing was written by this call).
       replayed: result.position === undefined,
@@ -217,15 +219,32 @@ class KurrentStore implements EventStore {
       last = found;
     }
     if (last === undefined) throw new Error('replay of an empty batch');
-    return { nextRevision: last.revision, index: last.index, position: last.position, replayed: true };
+    const places = events.map((e): EventPlace => {
+      const found = byId.get(e.eventId);
+      if (found === undefined) throw new Error(`event ${e.eventId} vanished from ${stream}`);
+      return { revision: found.revision, index: found.index, position: found.position };
+    });
+    return { nextRevision: last.revision, index: last.index, position: last.position, places, replayed: true };
   }
 
   /** An empty append: check `expected` and describe the stream as it stands. */
   async #describe(stream: string, expected: ExpectedRevision): Promise<AppendResult> {
     const head = await this.#head(stream);
     checkExpected(stream, expected, head?.revision);
-    if (head === undefined) return { nextRevision: -1n, index: -1n, position: -1n, replayed: false };
-    return { nextRevision: head.revision, index: head.index, position: head.position, replayed: false };
+    if (head === undefined) return { nextRevision: -1n, index: -1n, position: -1n, places: [], replayed: false };
+    return { nextRevision: head.revision, index: head.index, position: head.position, places: [], replayed: false };
+  }
+
+  /** The places of one append's events: its revisions end at `lastRevision`, its indexes are in the map. */
+  async #places(stream: string, events: readonly NewEvent[], lastRevision: bigint): Promise<EventPlace[]> {
+    const places: EventPlace[] = [];
+    for (const [i, e] of events.entries()) {
+      const index = await this.#indexOf(e.eventId, stream);
+      const entry = this.#index.at(index);
+      if (entry === undefined) throw new Error(`index ${index} is not in the index map`);
+      places.push({ revision: lastRevision - BigInt(events.length - 1 - i), index, position: positionToBigint(entry.position) });
+    }
+    return places;
   }
 
   async #head(stream: string): Promise<StoredEvent | undefined> {

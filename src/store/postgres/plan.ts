@@ -5,7 +5,7 @@
  * the log exactly as if it had never been made.
  */
 import { eventLeafHash } from '../../log/leaf.ts';
-import type { AppendResult } from '../port.ts';
+import type { AppendResult, EventPlace } from '../port.ts';
 import { checkExpected, type CheckedAppend } from '../rules.ts';
 
 /** One append, checked by the port rules before it was queued. */
@@ -62,7 +62,7 @@ function planOrThrow(r: AppendRequest, s: LogState, now: number): Plan {
     checkExpected(r.stream, r.expected, head?.revision);
     // Describes the stream as it stands (-1 when it has no events), so read-your-writes waits for nothing new.
     const idx = head?.idx ?? -1n;
-    return { kind: 'answer', result: { nextRevision: head?.revision ?? -1n, index: idx, position: idx, replayed: false } };
+    return { kind: 'answer', result: { nextRevision: head?.revision ?? -1n, index: idx, position: idx, places: [], replayed: false } };
   }
   if (s.ids.has(first.eventId)) return { kind: 'answer', result: replay(r, s) };
   checkExpected(r.stream, r.expected, head?.revision);
@@ -90,12 +90,14 @@ function planOrThrow(r: AppendRequest, s: LogState, now: number): Plan {
     revision += 1n;
   }
   const lastIdx = idx - 1n;
-  return { kind: 'write', rows, result: { nextRevision: revision - 1n, index: lastIdx, position: lastIdx, replayed: false } };
+  const places = rows.map((row) => ({ revision: row.revision, index: row.idx, position: row.idx }));
+  return { kind: 'write', rows, result: { nextRevision: revision - 1n, index: lastIdx, position: lastIdx, places, replayed: false } };
 }
 
 /** The request's ids are stored: answer what the original append answered, write nothing. */
 function replay(r: AppendRequest, s: LogState): AppendResult {
   let last: StoredRef | undefined;
+  const places: EventPlace[] = [];
   for (const e of r.events) {
     const ref = s.ids.get(e.eventId);
     if (ref === undefined) {
@@ -103,9 +105,10 @@ function replay(r: AppendRequest, s: LogState): AppendResult {
     }
     if (ref.stream !== r.stream) throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored in stream ${ref.stream}`);
     last = ref;
+    places.push({ revision: ref.revision, index: ref.idx, position: ref.idx });
   }
   if (last === undefined) throw new Error('replay of an empty batch');
-  return { nextRevision: last.revision, index: last.idx, position: last.idx, replayed: true };
+  return { nextRevision: last.revision, index: last.idx, position: last.idx, places, replayed: true };
 }
 
 /** Makes a written plan part of the state the next request sees. */

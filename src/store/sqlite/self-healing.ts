@@ -31,6 +31,11 @@ export class SelfHealingSqliteStore implements EventStore {
     }
   }
 
+  /** The write connection's commit and append counts (tests and benchmarks read them). */
+  get stats(): SqliteStore['stats'] {
+    return this.#writer.stats;
+  }
+
   /** Why writes fail now, or undefined while they work. */
   writeFault(): string | undefined {
     return this.#fault;

@@ -4,7 +4,7 @@ import { eventLeafHash } from '../../log/leaf.ts';
 import { newSeed } from '../../log/leaf-v2.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
-  type AppendOptions, type AppendResult, type EventStore, type ImportedEvent, type NewEvent,
+  type AppendOptions, type AppendResult, type EventPlace, type EventStore, type ImportedEvent, type NewEvent,
   type ReadAllOptions, type ReadStreamOptions, type RedactionRequest, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
 import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, type CheckedAppend } from '../rules.ts';
@@ -246,7 +246,7 @@ export class SqliteStore implements EventStore {
       // Nothing is written; the answer describes the stream as it stands (-1 when it has no events),
       // so read-your-writes waits for nothing new.
       const idx = head === undefined ? -1n : BigInt(head.idx);
-      return { nextRevision: head === undefined ? -1n : BigInt(head.revision), index: idx, position: idx, replayed: false };
+      return { nextRevision: head === undefined ? -1n : BigInt(head.revision), index: idx, position: idx, places: [], replayed: false };
     }
     if (this.#byEventId.get(first.eventId) !== undefined) return this.#replay(r);
 
@@ -261,6 +261,7 @@ export class SqliteStore implements EventStore {
     // clock steps back or another process with a different clock wrote the previous event.
     const recordedAt = new Date(Math.max(this.#now(), last === undefined ? 0 : Date.parse(last.recorded_at))).toISOString();
 
+    const places: EventPlace[] = [];
     for (const e of r.events) {
       // Every event gets its own random seed (leaf format 2): its strings can be erased later.
       const opening = this.#leafVersion === 2 ? { seed: newSeed() } : undefined;
@@ -276,16 +277,18 @@ export class SqliteStore implements EventStore {
         }
         throw err;
       }
+      places.push({ revision: BigInt(revision), index: BigInt(idx), position: BigInt(idx) });
       idx += 1;
       revision += 1;
     }
     const lastIdx = BigInt(idx - 1);
-    return { nextRevision: BigInt(revision - 1), index: lastIdx, position: lastIdx, replayed: false };
+    return { nextRevision: BigInt(revision - 1), index: lastIdx, position: lastIdx, places, replayed: false };
   }
 
   /** The batch's first id is stored: answer what the original append answered, write nothing. */
   #replay(r: AppendRequest): AppendResult {
     let last: Pick<EventRow, 'idx' | 'stream' | 'revision'> | undefined;
+    const places: EventPlace[] = [];
     for (const e of r.events) {
       const row = this.#byEventId.get(e.eventId);
       if (row === undefined) {
@@ -295,10 +298,11 @@ export class SqliteStore implements EventStore {
         throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored in stream ${row.stream}`);
       }
       last = row;
+      places.push({ revision: BigInt(row.revision), index: BigInt(row.idx), position: BigInt(row.idx) });
     }
     if (last === undefined) throw new Error('replay of an empty batch');
     const idx = BigInt(last.idx);
-    return { nextRevision: BigInt(last.revision), index: idx, position: idx, replayed: true };
+    return { nextRevision: BigInt(last.revision), index: idx, position: idx, places, replayed: true };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -1,0 +1,25 @@
+/**
+ * HTTP writes at 50 connections on one incident, the server in its own process; for profiling the
+ * write path quickly (npm run bench does the full figures).
+ *
+ *   npx tsx scripts/bench/writes-probe.ts [seconds = 5] [--profile DIR]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadWrites, seedPool, startServer } from './http.ts';
+
+const args = process.argv.slice(2);
+const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
+const pi = args.indexOf('--profile');
+const profile = pi >= 0 ? args[pi + 1] : undefined;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-writes-'));
+const s = await startServer({ mode: 'app', dir, synchronous: 'FULL', ...(profile ? { cpuProfDir: profile } : {}) });
+const pool = await seedPool(s.url, 1, 'hot');
+const before = await s.stats();
+const r = await loadWrites(s.url, pool, 50, seconds);
+const after = await s.stats();
+await s.stop();
+fs.rmSync(dir, { recursive: true, force: true });
+const commits = (after?.commits ?? 0) - (before?.commits ?? 0);
+console.log(`one incident, 50 connections: ${r.rps.toFixed(0)}/s p50 ${r.p50} ms p99 ${r.p99} ms; ${r.requests} writes in ${commits} commits`);
