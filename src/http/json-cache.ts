@@ -21,6 +21,22 @@ export function jsonOf(value: object): string {
   return text;
 }
 
+const pages = new WeakMap<readonly object[], string>();
+
+/**
+ * `{"items":[…]}` of a list kept as it is until replaced (an incident's history answer, kept until
+ * its next event): serialised once per list, so a repeated read of a long history costs no
+ * serialisation.
+ */
+export function itemsJson(items: readonly object[]): string {
+  let text = pages.get(items);
+  if (text === undefined) {
+    text = JSON.stringify({ items });
+    pages.set(items, text);
+  }
+  return text;
+}
+
 /** `{"items":[…],<rest>}` from items serialised once each. */
 export function pageJson(items: readonly object[], rest: Record<string, unknown>): string {
   const tail = JSON.stringify(rest);
