@@ -4,7 +4,7 @@ import { StreamNotFound } from '../store/port.ts';
 import { readLog } from '../store/read-log.ts';
 import { getIncident } from '../../projections/incident-view/cache.ts';
 import type { IncidentState, ViewState } from '../../projections/incident-view/fold.ts';
-import { claimView, getClaim, viewOf, type ClaimView, type IncidentView } from '../../projections/incident-view/render.ts';
+import { claimView, getClaim, viewSteps, type ClaimView, type IncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
@@ -12,6 +12,7 @@ import { InvalidQuery } from '../../projections/cursor.ts';
 import { AppError } from './errors.ts';
 import { cutLength, IncidentIndex } from './incident-index.ts';
 import type { LiveModels } from './live-models.ts';
+import { inSteps } from './steps.ts';
 
 /** The as-of parameters (docs/api.md, Reads and time): system time, stream revision, statement time. */
 export interface AsOf {
@@ -80,7 +81,7 @@ export class Reads {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {
       const inc = await this.incidentAt(incidentId, at);
-      return inc && viewOf(inc);
+      return inc && inSteps(viewSteps(inc));
     });
   }
 
