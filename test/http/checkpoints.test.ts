@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { openRuntime } from '../../src/cli/runtime.ts';
 import { incidentStream } from '../../src/domain/events.ts';
 import type { NewEvent, StoredEvent } from '../../src/store/port.ts';
 import { buildIncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory } from '../../projections/provenance-history.ts';
-import { ADMIN_TOKEN, fixtures, tempDir, testConfig } from './harness.ts';
+import { ADMIN_TOKEN, fixtures, listening } from './harness.ts';
 
 /** A small deterministic generator (mulberry32): a failure names its seed and repeats. */
 function rng(seed: number): () => number {
@@ -68,12 +67,7 @@ function generate(random: () => number, claims: string[], count: number): NewEve
 t.test('as-of views, claims and histories of a large incident equal the full fold at random points', async (t) => {
   const random = rng(SEED);
   t.comment(`seed ${SEED}`);
-  const rt = await openRuntime(testConfig(tempDir(), { readBudgetMs: 0 }));
-  t.teardown(() => rt.close());
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = rt.app.server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  const base = `http://127.0.0.1:${addr.port}`;
+  const { rt, base } = await listening(t, { readBudgetMs: 0 });
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
   for (const id of ['s1', 's2']) t.equal((await fetch(`${base}/sources`, { method: 'POST', headers: auth, body: JSON.stringify(fixtures.source(id)) })).status, 201);
   t.equal((await fetch(`${base}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(fixtures.incident('big')) })).status, 201);
