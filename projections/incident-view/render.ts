@@ -64,8 +64,19 @@ export function claimView(c: ClaimState): ClaimView {
   return v as unknown as ClaimView;
 }
 
+/** Claims rendered between two steps of factsSteps: a few milliseconds of work. */
+export const RENDER_STEP = 2_000;
+
 /** Groups claims by fact key, keys sorted. `only` restricts to some keys (the timeline's headline). */
 export function resolveFacts(inc: IncidentState, only?: ReadonlySet<string>): Record<string, FactView> {
+  return runSteps(factsSteps(inc, only));
+}
+
+/**
+ * resolveFacts in steps: pauses (yields) after every RENDER_STEP claims, so that a caller that
+ * renders a large incident can let other work run between the steps.
+ */
+export function* factsSteps(inc: IncidentState, only?: ReadonlySet<string>): Generator<void, Record<string, FactView>> {
   const byKey = new Map<string, ClaimState[]>();
   for (const c of inc.claims.values()) {
     if (only !== undefined && !only.has(c.key)) continue;
@@ -74,13 +85,28 @@ export function resolveFacts(inc: IncidentState, only?: ReadonlySet<string>): Re
     list.push(c);
   }
   const facts: Record<string, FactView> = {};
+  let done = 0;
   for (const key of [...byKey.keys()].sort()) {
     const claims = byKey.get(key) ?? [];
     const first = claims[0];
     if (first === undefined) continue;
-    facts[key] = { ...resolveFact(first.predicate, claims), claims: claims.map(claimView) };
+    const resolution = resolveFact(first.predicate, claims);
+    const views: ClaimView[] = [];
+    for (const c of claims) {
+      views.push(claimView(c));
+      if (++done % RENDER_STEP === 0) yield;
+    }
+    facts[key] = { ...resolution, claims: views };
   }
   return facts;
+}
+
+/** Runs steps to the end at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done === true) return r.value;
+  }
 }
 
 export type IncidentFieldsView = Omit<IncidentView, 'facts' | 'revision' | 'updatedAt'>;
@@ -98,7 +124,13 @@ export function incidentFields(inc: IncidentState): IncidentFieldsView {
 
 /** The JSON-ready view, uncached. */
 export function viewOf(inc: IncidentState): IncidentView {
-  return { ...incidentFields(inc), facts: resolveFacts(inc), revision: inc.revision, updatedAt: inc.updatedAt };
+  return runSteps(viewSteps(inc));
+}
+
+/** viewOf in steps (see factsSteps). */
+export function* viewSteps(inc: IncidentState): Generator<void, IncidentView> {
+  const facts = yield* factsSteps(inc);
+  return { ...incidentFields(inc), facts, revision: inc.revision, updatedAt: inc.updatedAt };
 }
 
 /** One claim as in the view, with the key of the fact it now belongs to. */

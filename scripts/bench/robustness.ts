@@ -2,8 +2,10 @@
  * The robustness section: each figure next to its baseline measured in the same run.
  * - writes/s with 1,000 SSE subscribers vs none (target ≥ 50%);
  * - reads and /health p99 while another process holds SQLite's write lock (target < 100 ms);
- * - each history / as-of read of a 20,000-claim incident (target ≤ 50 ms), and other clients' p99
- *   while four clients hammer those reads (target < 100 ms).
+ * - each history / as-of read of a 20,000-claim incident, each at a point no earlier read kept an
+ *   answer for (target ≤ 50 ms), next to the full fold of the stream that read cost before
+ *   checkpoints (timed in this process), and other clients' p99 while four clients hammer such
+ *   reads (target < 100 ms).
  * The server runs in a child process (server.ts); the load (autocannon, SSE clients, the lock
  * holder's own child) runs here or in further children, never in the server's event loop.
  */
@@ -14,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { incidentStream } from '../../src/domain/events.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { buildIncidentView } from '../../projections/incident-view/render.ts';
+import { buildHistory } from '../../projections/provenance-history.ts';
 import { claimBody, loadGet, loadWrites, seedPool, startServer, type Server } from './http.ts';
 import { fmtMs, fmtRate, fmtRatio, log, median, rm, tempDir } from './lib.ts';
 
@@ -75,6 +79,30 @@ async function foreignLock(sec: number, rows: RobustRow[]): Promise<void> {
   });
 }
 
+/** Median time of GET `path(i)` for i = 0…n-1, one at a time, pausing to stay inside one client's read budget. */
+async function timedReads(url: string, path: (i: number) => string, n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}${path(i)}`);
+    await res.arrayBuffer();
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 1100));
+  }
+  return median(times);
+}
+
+/** Median time of `f` in this process: the slow path each read took before checkpoints (a full fold and its JSON). */
+function timedFold(n: number, f: (i: number) => unknown): number {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    JSON.stringify(f(i));
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
 async function costlyReads(sec: number, claims: number, rows: RobustRow[]): Promise<void> {
   await withServer(async (s, dir) => {
     const [small] = await seedPool(s.url, 1, 'small');
@@ -83,12 +111,14 @@ async function costlyReads(sec: number, claims: number, rows: RobustRow[]): Prom
     // in a bulk import): 20,000 HTTP writes would take longer than the measurement.
     const store = await openSqliteStore({ file: path.join(dir, 'events.sqlite3') });
     let revision = (await store.streamRevision(incidentStream(big!))) ?? 0n;
-    let asOf = '';
-    for (let i = 0; i < claims; i += 2000) {
-      const batch = Array.from({ length: Math.min(2000, claims - i) }, (_, j) => ({ eventId: randomUUID(), type: 'ClaimRecorded', schemaVersion: 1, data: claimBody(`c-${i + j}`, i + j), metadata: { actor: 'admin', correlationId: 'bench' } }));
+    for (let i = 0; i < claims; i += 500) {
+      const batch = Array.from({ length: Math.min(500, claims - i) }, (_, j) => ({ eventId: randomUUID(), type: 'ClaimRecorded', schemaVersion: 1, data: claimBody(`c-${i + j}`, i + j), metadata: { actor: 'admin', correlationId: 'bench' } }));
       revision = (await store.append(incidentStream(big!), batch, { expected: revision })).nextRevision;
-      if (i === Math.floor(claims / 2000 / 2) * 2000) asOf = new Date().toISOString();
+      await new Promise((r) => setTimeout(r, 2)); // a recordedAt of its own for each batch: the asOf points
     }
+    const events = await store.readStream(incidentStream(big!));
+    const cuts = [...new Set(events.map((e) => e.recordedAt))];
+    const asOf = (i: number): string => cuts[Math.floor(cuts.length / 2) + i] ?? cuts.at(-1) ?? '';
     await store.close();
     // Wait until the server has applied them (it polls the file).
     for (let i = 0; i < 600; i++) {
@@ -96,32 +126,42 @@ async function costlyReads(sec: number, claims: number, rows: RobustRow[]): Prom
       if (h.projections.lag === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const paths: Record<string, string> = {
-      'history?claimId': `/incidents/${big}/history?claimId=c-${Math.floor(claims / 3)}`,
-      asOf: `/incidents/${big}?asOf=${encodeURIComponent(asOf)}`,
-      atRevision: `/incidents/${big}?atRevision=${Math.floor(claims / 2)}`,
-      knownAt: `/incidents/${big}?knownAt=2024-10-08T00:00:00.000Z`,
-      '/history': `/incidents/${big}/history`,
-    };
-    for (const [name, p] of Object.entries(paths)) {
-      const times: number[] = [];
-      for (let i = 0; i < 6; i++) {
-        const t0 = performance.now();
-        const res = await fetch(`${s.url}${p}`);
-        await res.arrayBuffer();
-        if (i > 0) times.push(performance.now() - t0); // the first read fills the index
-        await new Promise((r) => setTimeout(r, 1100)); // stay inside one client's read budget
-      }
-      const m = median(times);
-      rows.push({ section: 'robust', figure: `${name} of a ${claims.toLocaleString('en')}-claim incident (one client, idle server)`, value: fmtMs(m), limit: '—', ratio: '—', target: '≤ 50 ms', holds: m <= 50 });
+    await (await fetch(`${s.url}/incidents/${big}/history?claimId=c-0`)).arrayBuffer(); // the first read fills the index
+    const half = Math.floor(claims / 2);
+    const cut = (end: number) => events.slice(0, end);
+    // Each read at a point of its own, so that no answer kept from an earlier read serves it.
+    const kinds: { name: string; path: (i: number) => string; fold: (i: number) => unknown }[] = [
+      { name: 'history?claimId', path: (i) => `/incidents/${big}/history?claimId=c-${Math.floor(claims / 3) + i}`, fold: (i) => buildHistory(events, { claimId: `c-${Math.floor(claims / 3) + i}` }) },
+      { name: 'asOf', path: (i) => `/incidents/${big}?asOf=${encodeURIComponent(asOf(i))}`, fold: (i) => buildIncidentView(events.filter((e) => e.recordedAt <= asOf(i))) },
+      { name: 'atRevision', path: (i) => `/incidents/${big}?atRevision=${half + 97 * i}`, fold: (i) => buildIncidentView(cut(half + 97 * i + 1)) },
+      { name: 'knownAt', path: (i) => `/incidents/${big}?knownAt=2024-10-08T00:00:00.${String(i).padStart(3, '0')}Z`, fold: (i) => buildIncidentView(events, { knownAt: `2024-10-08T00:00:00.${String(i).padStart(3, '0')}Z` }) },
+      { name: '/history', path: () => `/incidents/${big}/history`, fold: () => buildHistory(events) },
+    ];
+    for (const k of kinds) {
+      const fresh = k.name === '/history' ? undefined : await timedReads(s.url, k.path, 5);
+      // The same read again: an answer kept until the incident's next event.
+      const again = await timedReads(s.url, () => k.path(0), k.name === '/history' ? 6 : 3);
+      const slow = timedFold(3, k.fold);
+      const value = fresh ?? again;
+      rows.push({
+        section: 'robust',
+        figure: `${k.name} of a ${claims.toLocaleString('en')}-claim incident${fresh === undefined ? ', repeated' : ', each at a new point'} (one client, idle server)`,
+        value: `${fmtMs(value)}${fresh === undefined ? '' : ` (repeated: ${fmtMs(again)})`}`,
+        limit: `${fmtMs(slow)} full fold`,
+        ratio: fmtRatio(value / Math.max(1, slow)),
+        target: '≤ 50 ms',
+        holds: value <= 50,
+      });
     }
     const alone = await loadGet(s.url, `/incidents/${small}`, 4, sec);
-    const [others] = await Promise.all([
+    // The hammering clients share one address, hence one read budget: past it they get 429, as designed.
+    const [others, byClaim, asOfs] = await Promise.all([
       loadGet(s.url, `/incidents/${small}`, 4, sec),
-      loadGet(s.url, paths['history?claimId']!, 2, sec),
-      loadGet(s.url, paths.asOf!, 2, sec),
+      loadGet(s.url, (i) => `/incidents/${big}/history?claimId=c-${(i * 7919) % claims}`, 2, sec, true),
+      loadGet(s.url, (i) => `/incidents/${big}?atRevision=${half + (i % 5000)}`, 2, sec, true),
     ]);
-    rows.push({ section: 'robust', figure: 'other clients\' p99 while four clients hammer history/as-of reads', value: fmtMs(others.p99), limit: `${fmtMs(alone.p99)} alone`, ratio: fmtRatio(others.p99 / Math.max(1, alone.p99)), target: '< 100 ms', holds: others.p99 < 100 });
+    const hammer = `${byClaim.requests + asOfs.requests - byClaim.non2xx - asOfs.non2xx} hammer reads answered, ${byClaim.non2xx + asOfs.non2xx} × 429`;
+    rows.push({ section: 'robust', figure: 'other clients\' p99 while four clients hammer history/as-of reads at new points', value: `${fmtMs(others.p99)} (${hammer})`, limit: `${fmtMs(alone.p99)} alone`, ratio: fmtRatio(others.p99 / Math.max(1, alone.p99)), target: '< 100 ms', holds: others.p99 < 100 });
   });
 }
 

@@ -1,6 +1,8 @@
 import { incidentStream, INCIDENT_STREAM_PREFIX } from '../domain/events.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
+import { CHECKPOINT_MIN_EVENTS, extendCheckpoints, newCheckpoints, stateAt, type Checkpoints } from '../../projections/incident-view/checkpoints.ts';
+import { foldView, type IncidentState } from '../../projections/incident-view/fold.ts';
 import type { LiveModels } from './live-models.ts';
 
 interface Cached {
@@ -9,6 +11,8 @@ interface Cached {
   byClaim: Map<string, number[]>;
   /** Answers folded from this stream, by their parameters; emptied by the stream's next event. */
   answers: Map<string, unknown>;
+  /** Folded states every so many events, for as-of reads of a large incident; made when first needed. */
+  checkpoints?: Checkpoints;
 }
 
 /** Distinct answers kept per incident: repeated reads of the same cut cost nothing, others fold. */
@@ -16,6 +20,12 @@ const MAX_ANSWERS = 32;
 
 /** Events held at most, over every cached incident; the least recently read incident goes first. */
 const DEFAULT_MAX_EVENTS = 300_000;
+
+/**
+ * Claim states held in checkpoints, over every cached incident (a Map entry each, tens of bytes):
+ * beyond it the least recently read incidents lose their checkpoints, which are made again when read.
+ */
+const MAX_CHECKPOINT_CLAIMS = 500_000;
 
 /**
  * The streams of recently read incidents, parsed, kept current from the live subscription, with
@@ -26,6 +36,7 @@ const DEFAULT_MAX_EVENTS = 300_000;
 export class IncidentIndex {
   readonly #cache = new Map<string, Cached>();
   #total = 0;
+  #checkpointed = 0;
 
   constructor(private readonly store: EventStore, live: LiveModels, private readonly maxEvents = DEFAULT_MAX_EVENTS) {
     live.onEvent((e) => this.#onEvent(e));
@@ -43,6 +54,32 @@ export class IncidentIndex {
     const first = c.events[0];
     const own = (c.byClaim.get(claimId) ?? []).map((i) => c.events[i]).filter((e): e is StoredEvent => e !== undefined);
     return first === undefined ? own : [first, ...own.filter((e) => e !== first)];
+  }
+
+  /**
+   * The incident's state after its first `end` events, under an optional statement-time filter;
+   * undefined when it is unknown or was not registered by then. A large incident is read from its
+   * nearest checkpoint (projections/incident-view/checkpoints.ts), a small one folded whole.
+   */
+  async stateAt(incidentId: string, end: number, knownAt: string | undefined): Promise<IncidentState | undefined> {
+    const c = await this.#get(incidentId);
+    if (c === undefined) return undefined;
+    if (c.events.length < CHECKPOINT_MIN_EVENTS) {
+      const state = foldView(c.events.slice(0, end), knownAt !== undefined ? { knownAt } : {});
+      return state.incidents.get(incidentId);
+    }
+    let cp = c.checkpoints ?? newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS);
+    const before = c.checkpoints?.size ?? 0;
+    extendCheckpoints(cp, c.events);
+    // Grown past its share since they were spaced: space them anew for the stream's length.
+    if (cp.size > MAX_CHECKPOINT_CLAIMS) {
+      cp = newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS);
+      extendCheckpoints(cp, c.events);
+    }
+    c.checkpoints = cp;
+    this.#checkpointed += cp.size - before;
+    this.#evictCheckpoints(c);
+    return stateAt(cp, c.events, end, knownAt, (claimId) => c.byClaim.get(claimId) ?? []);
   }
 
   /**
@@ -82,7 +119,7 @@ export class IncidentIndex {
     // Another read of the same incident may have filled the entry meanwhile; keep the longer one.
     const other = this.#cache.get(incidentId);
     if (other !== undefined && other.events.length >= c.events.length) return other;
-    if (other !== undefined) this.#total -= other.events.length;
+    if (other !== undefined) this.#drop(incidentId, other);
     this.#cache.set(incidentId, c);
     this.#total += c.events.length;
     this.#evict(incidentId);
@@ -98,8 +135,7 @@ export class IncidentIndex {
     if (e.revision < next) return;
     // A gap (events applied while the stream was being read): drop it, the next read refills it.
     if (e.revision > next) {
-      this.#cache.delete(id);
-      this.#total -= c.events.length;
+      this.#drop(id, c);
       return;
     }
     add(c, e);
@@ -111,8 +147,23 @@ export class IncidentIndex {
     for (const [id, c] of this.#cache) {
       if (this.#total <= this.maxEvents) return;
       if (id === keep) continue;
-      this.#cache.delete(id);
-      this.#total -= c.events.length;
+      this.#drop(id, c);
+    }
+  }
+
+  #drop(id: string, c: Cached): void {
+    this.#cache.delete(id);
+    this.#total -= c.events.length;
+    this.#checkpointed -= c.checkpoints?.size ?? 0;
+  }
+
+  /** Least recently read first; the incident being read keeps its own. */
+  #evictCheckpoints(keep: Cached): void {
+    for (const c of this.#cache.values()) {
+      if (this.#checkpointed <= MAX_CHECKPOINT_CLAIMS) return;
+      if (c === keep || c.checkpoints === undefined) continue;
+      this.#checkpointed -= c.checkpoints.size;
+      delete c.checkpoints;
     }
   }
 }
@@ -133,6 +184,12 @@ function add(c: Cached, e: StoredEvent): void {
  * recordedAt never decreases along the log, so both cuts are binary searches, not a filter.
  */
 export function cutStream(events: readonly StoredEvent[], asOf: string | undefined, atRevision: bigint | undefined): readonly StoredEvent[] {
+  const end = cutLength(events, asOf, atRevision);
+  return end === events.length ? events : events.slice(0, end);
+}
+
+/** How many of the stream's events cutStream keeps. */
+export function cutLength(events: readonly StoredEvent[], asOf: string | undefined, atRevision: bigint | undefined): number {
   let end = events.length;
   if (atRevision !== undefined) end = Math.min(end, Number(atRevision) + 1);
   if (asOf !== undefined) {
@@ -146,5 +203,5 @@ export function cutStream(events: readonly StoredEvent[], asOf: string | undefin
     }
     end = lo;
   }
-  return end === events.length ? events : events.slice(0, end);
+  return end;
 }

@@ -3,15 +3,16 @@ import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
 import { readLog } from '../store/read-log.ts';
 import { getIncident } from '../../projections/incident-view/cache.ts';
-import type { ViewState } from '../../projections/incident-view/fold.ts';
-import { buildIncidentView, getClaim, type IncidentView } from '../../projections/incident-view/render.ts';
+import type { IncidentState, ViewState } from '../../projections/incident-view/fold.ts';
+import { claimView, getClaim, viewSteps, type ClaimView, type IncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
 import { AppError } from './errors.ts';
-import { cutStream, IncidentIndex } from './incident-index.ts';
+import { cutLength, IncidentIndex } from './incident-index.ts';
 import type { LiveModels } from './live-models.ts';
+import { inSteps } from './steps.ts';
 
 /** The as-of parameters (docs/api.md, Reads and time): system time, stream revision, statement time. */
 export interface AsOf {
@@ -23,10 +24,11 @@ export interface AsOf {
 const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
 
 /**
- * Every read of the API. Plain reads come from the live read models; as-of reads fold the pure
- * projections over the events that existed at that point — for one incident only its own stream,
- * so their cost is bound by that stream, not by the store. Provenance history is always folded
- * from the incident's stream: keeping it in memory for every incident costs more than it saves.
+ * Every read of the API. Plain reads come from the live read models; as-of reads of an incident
+ * start from the nearest checkpointed state of its stream and fold the events after it (see
+ * incident-index.ts), so their cost is bound by the answer and the checkpoints' spacing, not by
+ * the incident's history. Provenance history is folded from the incident's stream — by claim,
+ * from that claim's events only: keeping it in memory for every incident costs more than it saves.
  */
 export class Reads {
   private readonly index: IncidentIndex;
@@ -51,22 +53,35 @@ export class Reads {
    * claimId, only the registration and that claim's events (all its history depends on).
    */
   private async streamAt(incidentId: string, at: AsOf, claimId?: string): Promise<readonly StoredEvent[] | undefined> {
+    const cut = await this.cutAt(incidentId, at);
+    if (cut === undefined) return undefined;
+    if (claimId === undefined) return cut.end === cut.events.length ? cut.events : cut.events.slice(0, cut.end);
+    const own = (await this.index.claimEvents(incidentId, claimId)) ?? [];
+    return own.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
+  }
+
+  /** The incident's whole stream and how many of its events the as-of point keeps. */
+  private async cutAt(incidentId: string, at: AsOf): Promise<{ events: readonly StoredEvent[]; end: number } | undefined> {
     const events = await this.index.events(incidentId);
     if (events === undefined) return undefined;
     const last = events.at(-1);
     if (at.atRevision !== undefined && last !== undefined && at.atRevision > last.revision) {
       throw new AppError('revision-out-of-range', `atRevision ${at.atRevision} is beyond the current revision ${last.revision}`, { parameter: 'atRevision' });
     }
-    if (claimId === undefined) return cutStream(events, at.asOf, at.atRevision);
-    const own = (await this.index.claimEvents(incidentId, claimId)) ?? [];
-    return own.filter((e) => recordedBy(e, at.asOf) && (at.atRevision === undefined || e.revision <= at.atRevision));
+    return { events, end: cutLength(events, at.asOf, at.atRevision) };
+  }
+
+  /** The incident's folded state at an as-of point; undefined when it did not exist then. */
+  private async incidentAt(incidentId: string, at: AsOf): Promise<IncidentState | undefined> {
+    const cut = await this.cutAt(incidentId, at);
+    return cut && this.index.stateAt(incidentId, cut.end, at.knownAt);
   }
 
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {
-      const events = await this.streamAt(incidentId, at);
-      return events && buildIncidentView(events, knownAtFilter(at));
+      const inc = await this.incidentAt(incidentId, at);
+      return inc && inSteps(viewSteps(inc));
     });
   }
 
@@ -77,22 +92,34 @@ export class Reads {
   private async foldHistory(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
     const events = await this.streamAt(incidentId, at);
     if (!events) return undefined;
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
+    // The view's revision is its stream's last revision at the cut (every event of the stream counts for it).
+    const last = events.at(-1);
+    const revision = isPlain(at) ? getIncident(this.view, incidentId)?.revision : last && Number(last.revision);
     const own = filter.claimId === undefined ? events : await this.streamAt(incidentId, at, filter.claimId);
     const items = own && buildHistory(own, { ...knownAtFilter(at), ...filter });
-    return view && items ? { revision: view.revision, items } : undefined;
+    return revision !== undefined && items ? { revision, items } : undefined;
   }
 
   async claim(incidentId: string, claimId: string, at: AsOf): Promise<{ revision: number; claim: Record<string, unknown> } | 'no-incident' | undefined> {
-    const events = await this.streamAt(incidentId, at);
-    if (!events) return 'no-incident';
-    const view = isPlain(at) ? getIncident(this.view, incidentId) : buildIncidentView(events, knownAtFilter(at));
-    if (!view) return 'no-incident';
-    const claim = isPlain(at) ? getClaim(this.view, incidentId, claimId) : findClaim(view, claimId);
+    let revision: number;
+    let claim: (ClaimView & { fact: string }) | undefined;
+    if (isPlain(at)) {
+      if (!(await this.index.events(incidentId))) return 'no-incident';
+      const view = getIncident(this.view, incidentId);
+      if (!view) return 'no-incident';
+      revision = view.revision;
+      claim = getClaim(this.view, incidentId, claimId);
+    } else {
+      const inc = await this.incidentAt(incidentId, at);
+      if (!inc) return 'no-incident';
+      revision = inc.revision;
+      const c = inc.claims.get(claimId);
+      claim = c && { ...claimView(c), fact: c.key };
+    }
     if (!claim) return undefined;
     const own = (await this.streamAt(incidentId, at, claimId)) ?? [];
     const history = buildHistory(own, { ...knownAtFilter(at), claimId }) ?? [];
-    return { revision: view.revision, claim: { ...claim, history } };
+    return { revision, claim: { ...claim, history } };
   }
 
   async timeline(q: Omit<TimelineQuery, 'cursor'> & { cursor?: string | undefined; asOf?: string | undefined; knownAt?: string | undefined }) {
@@ -151,14 +178,6 @@ export class Reads {
       throw err;
     }
   }
-}
-
-function findClaim(view: IncidentView, claimId: string): Record<string, unknown> | undefined {
-  for (const [fact, f] of Object.entries(view.facts)) {
-    const claim = (f.claims as { claimId: string }[]).find((c) => c.claimId === claimId);
-    if (claim) return { ...claim, fact };
-  }
-  return undefined;
 }
 
 function answerKey(at: AsOf): string {

@@ -30,9 +30,10 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object): FastifyReply {
+/** `body` is an object, or its JSON text when the caller already has it. */
+export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object | string): FastifyReply {
   reply.header('ETag', etag);
   const inm = req.headers['if-none-match'];
   if (typeof inm === 'string' && matches(inm, etag)) return reply.code(304).send();
-  return sendJsonText(reply, jsonOf(body));
+  return sendJsonText(reply, typeof body === 'string' ? body : jsonOf(body));
 }

@@ -1,22 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import { openRuntime } from '../../src/cli/runtime.ts';
 import { incidentStream } from '../../src/domain/events.ts';
 import type { NewEvent } from '../../src/store/port.ts';
 import { buildIncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory } from '../../projections/provenance-history.ts';
-import { ADMIN_TOKEN, fixtures, tempDir, testConfig } from './harness.ts';
+import { ADMIN_TOKEN, fixtures, listening } from './harness.ts';
 
 const CLAIMS = 20_000;
 
 /** Every answer of the fast paths equals the full fold of the stream, on a 20,000-claim incident. */
 t.test('history by claimId, asOf, atRevision, knownAt and /history of a 20,000-claim incident equal the full fold', async (t) => {
-  const rt = await openRuntime(testConfig(tempDir(), { readBudgetMs: 0 }));
-  t.teardown(() => rt.close());
-  await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = rt.app.server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  const base = `http://127.0.0.1:${addr.port}`;
+  const { rt, base } = await listening(t, { readBudgetMs: 0 });
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
   t.equal((await fetch(`${base}/sources`, { method: 'POST', headers: auth, body: JSON.stringify(fixtures.source('src')) })).status, 201);
   t.equal((await fetch(`${base}/incidents`, { method: 'POST', headers: auth, body: JSON.stringify(fixtures.incident('big')) })).status, 201);

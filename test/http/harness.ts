@@ -31,6 +31,16 @@ export function testConfig(dir: string, overrides: Partial<Config> = {}): Config
   );
 }
 
+/** A runtime on a real SQLite store in a fresh temp dir, listening on 127.0.0.1, closed with the test. */
+export async function listening(t: Test, overrides: Partial<Config> = {}): Promise<{ rt: Runtime; base: string }> {
+  const rt = await openRuntime(testConfig(tempDir(), overrides));
+  t.teardown(() => rt.close());
+  await rt.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = rt.app.server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('no port');
+  return { rt, base: `http://127.0.0.1:${addr.port}` };
+}
+
 /** A runtime on a real SQLite store in a fresh temp dir, torn down with the test. */
 export async function harness(t: Test, overrides: Partial<Config> = {}): Promise<Harness> {
   const dir = tempDir();

@@ -8,7 +8,7 @@ import { EventsPage } from '../schemas/log.ts';
 import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
-import { pageJson, ReadModelTexts, sendJsonText } from '../json-cache.ts';
+import { itemsJson, pageJson, ReadModelTexts, sendJsonText, viewJson } from '../json-cache.ts';
 import { eventItem } from './log.ts';
 
 /** Bytes of timeline pages kept for the read models' current index. */
@@ -53,7 +53,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const view = await s.reads.incident(req.params.id, asOfFromQuery(req.query));
       if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
-      return replyWithEtag(req, reply, readEtag(view.revision, req.query), view);
+      return replyWithEtag(req, reply, readEtag(view.revision, req.query), await viewJson(view));
     });
 
     app.get('/incidents/:id/history', {
@@ -63,7 +63,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
       const { fact, claimId, ...asOf } = req.query;
       const h = await s.reads.history(req.params.id, asOfFromQuery(asOf), { ...(fact !== undefined ? { fact } : {}), ...(claimId !== undefined ? { claimId } : {}) });
       if (!h) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}`);
-      return replyWithEtag(req, reply, readEtag(h.revision, asOf), { items: h.items });
+      return replyWithEtag(req, reply, readEtag(h.revision, asOf), itemsJson(h.items));
     });
 
     app.get('/incidents/:id/events', {

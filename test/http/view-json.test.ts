@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import type { StoredEvent } from '../../src/store/port.ts';
+import { buildIncidentView, RENDER_STEP } from '../../projections/incident-view/render.ts';
+import { viewJson } from '../../src/http/json-cache.ts';
+import { fixtures } from './harness.ts';
+
+function stored(revision: number, type: string, data: unknown): StoredEvent {
+  return {
+    stream: 'incident-big', revision: BigInt(revision), index: BigInt(revision), position: BigInt(revision),
+    recordedAt: new Date(Date.UTC(2026, 0, 1) + revision).toISOString(), eventId: randomUUID(), type, schemaVersion: 1,
+    data, metadata: { actor: 'admin', correlationId: 'view-json' },
+  };
+}
+
+/** A view is sent as text made a slice of claims at a time: it must be JSON.stringify's, byte for byte. */
+t.test('the sliced JSON of a view with facts longer than a slice is JSON.stringify of the view', async (t) => {
+  const events = [stored(0, 'IncidentRegistered', fixtures.incident('big'))];
+  const claims = RENDER_STEP * 2 + 17;
+  for (let i = 1; i <= claims; i++) {
+    const extra = i % 5 === 0 ? { qualifiers: { group: 'police' } } : i % 7 === 0 ? { note: 'a "quoted" note\u2028' } : {};
+    events.push(stored(i, 'ClaimRecorded', fixtures.deaths(`c-${i}`, i % 3 === 0 ? 's1' : 's2', { kind: 'exact', value: i % 11 }, extra)));
+  }
+  const view = buildIncidentView(events);
+  if (view === undefined) throw new Error('no view');
+  t.ok(Object.values(view.facts).some((f) => f.claims.length > RENDER_STEP), 'a fact spans several slices');
+  t.equal(await viewJson(view), JSON.stringify(view));
+  t.equal(await viewJson(view), JSON.stringify(view), 'kept with the view');
+  const empty = buildIncidentView(events.slice(0, 1));
+  if (empty === undefined) throw new Error('no view');
+  t.equal(await viewJson(empty), JSON.stringify(empty), 'a view without facts');
+});
