@@ -9,11 +9,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import t from 'tap';
 import { ADMIN_TOKEN, fixtures, harness, json, tempDir } from './harness.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { postgresForTests } from '../support/postgres.ts';
+import { postgresForTests, sql } from '../support/postgres.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/palimpsest.js', import.meta.url));
 const QUOTE = 'Testimony of Zarmina Q., aged 14';
@@ -28,16 +27,6 @@ function cli(dir: string, databaseUrl: string, ...args: string[]): { code: numbe
   Object.assign(env, { PALIMPSEST_DATA_DIR: dir, PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: ADMIN_TOKEN, PALIMPSEST_STORE: 'postgres', DATABASE_URL: databaseUrl });
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function sql<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(text)).rows;
-  } finally {
-    await c.end();
-  }
 }
 
 if (server !== undefined) {

@@ -5,13 +5,12 @@
  * restart. The shared contract runs in postgres.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import t, { type Test } from 'tap';
 import { eventLeafHash } from '../../src/log/leaf.ts';
 import { StoreUnavailable, type NewEvent, type StoredEvent, type Subscription } from '../../src/store/port.ts';
 import { openPostgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/store/postgres/postgres-store.ts';
 import { latestVersion, migrations } from '../../src/store/postgres/schema.ts';
-import { postgresForTests } from '../support/postgres.ts';
+import { postgresForTests, sql } from '../support/postgres.ts';
 import { caught } from './contract.ts';
 
 const server = await postgresForTests(t, 'PostgreSQL adapter tests');
@@ -49,15 +48,7 @@ if (server !== undefined) {
     t.teardown(() => store.close());
     return store;
   };
-  const sql = async <R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query<R>(text, values)).rows;
-    } finally {
-      await c.end();
-    }
-  };
+
 
   t.test('migrations: recorded once, applied once by instances starting together, newer schema refused', async (t) => {
     const url = await server.newDatabase('migrate');

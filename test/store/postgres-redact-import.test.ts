@@ -2,12 +2,11 @@
  * The PostgreSQL store's leaf format 2, its redaction capability and its import capability, below
  * the HTTP stack, against a real server (the SQLite side: sqlite-redact.test.ts).
  */
-import pg from 'pg';
 import t from 'tap';
 import { eventLeafHash } from '../../src/log/leaf.ts';
 import { NotRedactable, type ImportedEvent, type NewEvent, type StoredEvent } from '../../src/store/port.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { postgresForTests } from '../support/postgres.ts';
+import { postgresForTests, sql } from '../support/postgres.ts';
 import { caught } from './contract.ts';
 
 const server = await postgresForTests(t, 'PostgreSQL redaction and import tests');
@@ -21,16 +20,6 @@ const exported = (e: StoredEvent): ImportedEvent => ({
   index: e.index, stream: e.stream, revision: e.revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
   recordedAt: e.recordedAt, data: e.data, metadata: e.metadata, ...(e.leafHash ? { leafHash: e.leafHash } : {}), ...(e.opening ? { opening: e.opening } : {}),
 });
-
-async function sql<R extends pg.QueryResultRow>(url: string, text: string): Promise<R[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<R>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 if (server !== undefined) {
   t.test('append gives each event a seed and a v2 leaf; redactEvent erases in place, keeps the leaf, and every instance reads it', async (t) => {
