@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { EventStore } from '../../src/store/port.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { rowPayload } from './lib.ts';
 
@@ -14,23 +15,27 @@ export const STREAMS = 100;
 export async function storeAppendRate(dir: string, ms: number, inFlight: number): Promise<{ rate: number; commits: number; appends: number }> {
   const store = await openSqliteStore({ file: path.join(dir, `store-${randomUUID()}.sqlite3`), synchronous: 'FULL' });
   try {
-    let i = 0;
-    const t0 = performance.now();
-    const end = t0 + ms;
-    const lane = async (): Promise<void> => {
-      while (performance.now() < end) {
-        const n = i++;
-        const { data, metadata } = rowPayload(n);
-        await store.append(`incident-${n % STREAMS}`, [{ eventId: randomUUID(), type: 'ClaimRecorded', schemaVersion: 1, data, metadata }]);
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, lane));
-    return { rate: i / ((performance.now() - t0) / 1000), ...store.stats };
+    return { rate: await appendLoad(store, ms, inFlight), ...store.stats };
   } finally {
     await store.close();
   }
 }
 
+/** Any store: one-event appends over STREAMS streams for `ms` ms, `inFlight` outstanding; appends per second. */
+export async function appendLoad(store: Pick<EventStore, 'append'>, ms: number, inFlight: number): Promise<number> {
+  let i = 0;
+  const t0 = performance.now();
+  const end = t0 + ms;
+  const lane = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const n = i++;
+      const { data, metadata } = rowPayload(n);
+      await store.append(`incident-${n % STREAMS}`, [{ eventId: randomUUID(), type: 'ClaimRecorded', schemaVersion: 1, data, metadata }]);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return i / ((performance.now() - t0) / 1000);
+}
 
 export interface ReadRates {
   /** Whole-stream reads per second (every event parsed). */

@@ -20,6 +20,8 @@ export interface ServerOptions {
   dir?: string;
   bodies?: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /** Serve from this PostgreSQL database instead of SQLite (mode app). */
+  databaseUrl?: string;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
   cpuProfDir?: string;
 }
@@ -34,6 +36,7 @@ export async function startServer(o: ServerOptions): Promise<Server> {
       BENCH_MODE: o.mode,
       ...(o.dir ? { BENCH_DIR: o.dir } : {}),
       ...(o.bodies ? { BENCH_BODIES: o.bodies } : {}),
+      ...(o.databaseUrl ? { BENCH_DATABASE_URL: o.databaseUrl } : {}),
       PALIMPSEST_SQLITE_SYNCHRONOUS: o.synchronous ?? 'FULL',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -6,7 +6,7 @@
  * Options:
  *   --quick            small sizes, one short run each; does not write BENCHMARKS.md
  *   --events N         size of the generated log for rebuild/restart/as-of/RSS (default 1,000,000)
- *   --only a,b         sections: appends, peer, http, big, merkle, robust
+ *   --only a,b         sections: appends, peer, http, postgres, big, merkle, robust
  *   --profile DIR      run the benchmark servers with node --cpu-prof into DIR and print a summary
  *   --out FILE         where to write the report (default BENCHMARKS.md; '-' for none)
  *
@@ -27,6 +27,7 @@ import { fmtRate, fmtRatio, log, median, rm, tempDir } from './lib.ts';
 import { summarize } from './profile-summary.ts';
 import { P, ROOT, extra, notes, profileDir, quick, row, rows, rawRates, sampleRaw, sections, values, withServer, work } from './context.ts';
 import { big, merkle } from './log-figures.ts';
+import { postgresFigures } from './postgres.ts';
 import { robustness } from './robustness.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +240,20 @@ async function http(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// PostgreSQL (scripts/bench/postgres.ts), skipped with one line when no server can be had.
+
+async function postgres(): Promise<void> {
+  const got = await postgresFigures(quick);
+  if (typeof got === 'string') {
+    log(`postgres: skipped: ${got}`);
+    notes.push(`PostgreSQL figures skipped: ${got}.`);
+    return;
+  }
+  for (const r of got.rows) row(r);
+  notes.push(...got.notes);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function machine(): string {
   const cpus = os.cpus();
@@ -284,6 +299,7 @@ try {
   if (sections.has('appends')) await appends();
   if (sections.has('peer')) await peer();
   if (sections.has('http')) await http();
+  if (sections.has('postgres')) await postgres();
   if (sections.has('merkle')) merkle();
   if (sections.has('big')) await big();
   if (sections.has('robust')) for (const r of await robustness(quick)) row(r);

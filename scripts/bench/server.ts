@@ -9,7 +9,8 @@
  *
  * BENCH_MODE=app: openRuntime (src/cli/runtime.ts) on BENCH_DIR, as `palimpsest serve` would run it,
  *   with PALIMPSEST_DEMO=false, a rate limit out of reach, the overload guard off and
- *   PALIMPSEST_SQLITE_SYNCHRONOUS from the environment (FULL for the durable figures).
+ *   PALIMPSEST_SQLITE_SYNCHRONOUS from the environment (FULL for the durable figures). With
+ *   BENCH_DATABASE_URL set, on PostgreSQL instead (PALIMPSEST_STORE=postgres, DATABASE_URL).
  * BENCH_MODE=bare: a bare fastify with the same routes: the write route only parses the body, the
  *   read routes answer fixed bytes (BENCH_BODIES, a JSON file {"incident": "...", "timeline": "..."}).
  */
@@ -17,7 +18,6 @@ import fs from 'node:fs';
 import Fastify from 'fastify';
 import { openRuntime } from '../../src/cli/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
-import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
 import { BENCH_TOKEN } from './lib.ts';
 
@@ -51,12 +51,14 @@ async function main(): Promise<void> {
       PALIMPSEST_RATE_LIMIT: '100000000',
       PALIMPSEST_MAX_EVENT_LOOP_DELAY_MS: '0',
       PALIMPSEST_SQLITE_SYNCHRONOUS: process.env.PALIMPSEST_SQLITE_SYNCHRONOUS ?? 'FULL',
+      ...(process.env.BENCH_DATABASE_URL ? { PALIMPSEST_STORE: 'postgres', DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
     });
     const rt = await openRuntime(config);
     await rt.app.listen({ host: '127.0.0.1', port: 0 });
     port = (rt.app.server.address() as { port: number }).port;
     close = () => rt.close();
-    stats = () => (rt.store as Partial<SqliteStore>).stats;
+    // Both the SQLite and the PostgreSQL store count their commits and the appends they carried.
+    stats = () => (rt.store as { stats?: unknown }).stats;
   }
   process.on('message', (m) => {
     if (m === 'mem') {

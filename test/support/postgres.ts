@@ -252,3 +252,14 @@ function readTail(file: string): string {
     return '';
   }
 }
+
+/** One statement on its own connection, for tests that look at the rows behind the store. */
+export async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<R>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}

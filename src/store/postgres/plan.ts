@@ -5,6 +5,7 @@
  * the log exactly as if it had never been made.
  */
 import { eventLeafHash } from '../../log/leaf.ts';
+import { newSeed, servedOpening, type Opening } from '../../log/leaf-v2.ts';
 import type { AppendResult, EventPlace } from '../port.ts';
 import { checkExpected, type CheckedAppend } from '../rules.ts';
 
@@ -38,6 +39,13 @@ export interface EventRow {
   dataText: string;
   metadataText: string;
   leafHash: Buffer;
+  /** The opening in its served form as JSON text; null for a v1 event (only an import writes one). */
+  openingText: string | null;
+}
+
+/** The opening column's text: the served form (docs/log.md), so one parser reads rows and /events items. */
+export function openingText(opening: Opening | undefined): string | null {
+  return opening === undefined ? null : JSON.stringify(servedOpening(opening));
 }
 
 export type Plan =
@@ -78,13 +86,15 @@ function planOrThrow(r: AppendRequest, s: LogState, now: number): Plan {
     if (s.ids.has(e.eventId)) {
       throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
     }
+    // Every event gets its own random seed (leaf format 2): its strings can be erased later.
+    const opening = { seed: newSeed() };
     const leafHash = eventLeafHash({
       index: idx, stream: r.stream, revision, eventId: e.eventId, type: e.type,
-      schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata,
+      schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata, opening,
     });
     rows.push({
       idx, stream: r.stream, revision, eventId: e.eventId, type: e.type, schemaVersion: e.schemaVersion,
-      recordedAt, dataText: e.dataText, metadataText: e.metadataText, leafHash,
+      recordedAt, dataText: e.dataText, metadataText: e.metadataText, leafHash, openingText: openingText(opening),
     });
     idx += 1n;
     revision += 1n;

@@ -1,17 +1,21 @@
 import pg from 'pg';
 import {
   StoreUnavailable, StreamNotFound,
-  type AppendOptions, type AppendResult, type EventMetadata, type EventStore, type NewEvent,
-  type ReadAllOptions, type ReadStreamOptions, type StoredEvent, type SubscribeOptions, type Subscription,
+  type AppendOptions, type AppendResult, type EventStore, type NewEvent,
+  type ImportedEvent, type ReadAllOptions, type ReadStreamOptions, type RedactionRequest, type StoredEvent, type SubscribeOptions, type Subscription,
 } from '../port.ts';
 import { checkAppend, checkFrom, checkReadAll, checkReadStream } from '../rules.ts';
 import { LiveSignal, subscription } from '../sqlite/subscription.ts';
 import { commitBatch, type BatchOptions } from './batch.ts';
 import type { AppendRequest } from './plan.ts';
 import { isUnavailable, unavailable } from './errors.ts';
+import { importInTx } from './import.ts';
 import { Listener } from './listener.ts';
 import { openMigratedPool } from './pool.ts';
-import { CHANNEL, logSize, readAllRows, readStreamRows, streamHead, type EventRowOut } from './sql.ts';
+import { redactInTx } from './redact.ts';
+import { toStoredEvent } from './rows.ts';
+import { SCHEMA } from './schema.ts';
+import { CHANNEL, logSize, readAllRows, readStreamRows, streamHead } from './sql.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:5432/db`; when absent, libpq's PG* variables (PGHOST, PGDATABASE…). */
@@ -154,6 +158,52 @@ export class PostgresStore implements EventStore {
     if (result.written > 0) this.#signal.notify();
   }
 
+  /**
+   * The port's redaction capability (see EventStore.redactEvent): one transaction under the head
+   * lock, then a VACUUM of the events table so that the old row version's space is freed rather
+   * than kept until autovacuum comes by. What VACUUM cannot reach (free space not yet overwritten,
+   * WAL, archives, backups) is listed in docs/redaction.md.
+   */
+  async redactEvent(request: RedactionRequest): Promise<AppendResult> {
+    this.#assertOpen();
+    const result = await this.#withClient((c) => redactInTx(c, request, this.#batch.now));
+    this.#signal.notify();
+    // The redaction is committed whatever VACUUM does: failing here would leave this instance's
+    // read models holding the erased values, since the caller would not refold them.
+    await this.#pool.query(`VACUUM ${SCHEMA}.events`).catch(() => {});
+    return result;
+  }
+
+  /** The port's import capability (see EventStore.importEvents), one transaction per call. */
+  async importEvents(events: ImportedEvent[]): Promise<void> {
+    this.#assertOpen();
+    if (events.length === 0) return;
+    for (const e of events) {
+      checkStorableText(e.stream, `import index ${e.index}: stream`);
+      checkStorableText(e.type, `import index ${e.index}: type`);
+    }
+    await this.#withClient((c) => importInTx(c, events));
+    this.#signal.notify();
+  }
+
+  /** A connection of its own for one transaction; a broken one is destroyed, not handed back. */
+  async #withClient<T>(run: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    try {
+      const out = await run(client);
+      client.release();
+      return out;
+    } catch (err) {
+      client.release(isUnavailable(err) ? true : undefined);
+      throw unavailable(err);
+    }
+  }
+
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     this.#assertOpen();
     const read = checkReadStream(stream, options);
@@ -269,21 +319,4 @@ function checkStorableText(value: string, what: string): void {
   if (value.includes('\u0000') || Buffer.from(value, 'utf8').toString('utf8') !== value) {
     throw new TypeError(`${what} ${JSON.stringify(value)} holds a NUL character or a lone surrogate, which PostgreSQL cannot store`);
   }
-}
-
-function toStoredEvent(row: EventRowOut): StoredEvent {
-  const idx = BigInt(row.idx);
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata as EventMetadata,
-    stream: row.stream,
-    revision: BigInt(row.revision),
-    recordedAt: row.recorded_at,
-    index: idx,
-    position: idx,
-    leafHash: row.leaf_hash,
-  };
 }

@@ -64,6 +64,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'leaf format 2',
+    sql: `
+      -- NULL for the events written before: they keep their v1 leaves. Otherwise the opening as
+      -- /events serves it ({"leafVersion":2,"seed":…} or, after a redaction, salts and redacted).
+      ALTER TABLE ${SCHEMA}.events ADD COLUMN opening json;
+    `,
+  },
 ];
 
 export const latestVersion = migrations.reduce((v, m) => Math.max(v, m.version), 0);

@@ -9,7 +9,7 @@ import type { EventRow, LogState, StoredRef } from './plan.ts';
 /** The channel every appending transaction notifies on; NOTIFY is delivered at COMMIT, never before. */
 export const CHANNEL = 'palimpsest_events';
 
-const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash';
+const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash, opening';
 
 /** What the driver hands back for an events row: int8 as a string, json parsed, bytea as a Buffer. */
 export interface EventRowOut {
@@ -23,6 +23,8 @@ export interface EventRowOut {
   data: unknown;
   metadata: unknown;
   leaf_hash: Buffer;
+  /** The opening in its served form (docs/log.md), parsed; null for a v1 event. */
+  opening: Record<string, unknown> | null;
 }
 
 /** Takes the head row lock, held until COMMIT or ROLLBACK: one appending transaction at a time. */
@@ -61,11 +63,11 @@ export async function insertEvents(c: pg.ClientBase, rows: EventRow[]): Promise<
     name: 'palimpsest-insert-events',
     text: `INSERT INTO ${SCHEMA}.events (${COLUMNS})
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::uuid[], $5::text[], $6::integer[],
-                                $7::text[], $8::json[], $9::json[], $10::bytea[])`,
+                                $7::text[], $8::json[], $9::json[], $10::bytea[], $11::json[])`,
     values: [
       rows.map((r) => r.idx), rows.map((r) => r.stream), rows.map((r) => r.revision), rows.map((r) => r.eventId),
       rows.map((r) => r.type), rows.map((r) => r.schemaVersion), rows.map((r) => r.recordedAt),
-      rows.map((r) => r.dataText), rows.map((r) => r.metadataText), rows.map((r) => r.leafHash),
+      rows.map((r) => r.dataText), rows.map((r) => r.metadataText), rows.map((r) => r.leafHash), rows.map((r) => r.openingText),
     ],
   });
 }
@@ -76,6 +78,25 @@ export async function advanceHead(c: pg.ClientBase, nextIndex: bigint, lastRecor
     name: 'palimpsest-advance-head',
     text: `UPDATE ${SCHEMA}.log_head SET next_index = $1::bigint, last_recorded_at = $2 RETURNING pg_notify('${CHANNEL}', $1::bigint::text)`,
     values: [nextIndex, lastRecordedAt ?? null],
+  });
+}
+
+/** One event by index, for a redaction; the head lock its transaction holds keeps appends out. */
+export async function eventAt(c: pg.ClientBase, idx: bigint): Promise<EventRowOut | undefined> {
+  const { rows } = await c.query<EventRowOut>({
+    name: 'palimpsest-event-at',
+    text: `SELECT ${COLUMNS} FROM ${SCHEMA}.events WHERE idx = $1 FOR UPDATE`,
+    values: [idx],
+  });
+  return rows[0];
+}
+
+/** A redaction's rewrite: new data and opening, the leaf hash column untouched. */
+export async function rewriteEvent(c: pg.ClientBase, idx: bigint, dataText: string, openingText: string): Promise<void> {
+  await c.query({
+    name: 'palimpsest-rewrite-event',
+    text: `UPDATE ${SCHEMA}.events SET data = $2::json, opening = $3::json WHERE idx = $1`,
+    values: [idx, dataText, openingText],
   });
 }
 
