@@ -25,7 +25,7 @@ await s.stop();
 fs.rmSync(dir, { recursive: true, force: true });
 const bodies = path.join(os.tmpdir(), `palimpsest-bodies-${process.pid}.json`);
 fs.writeFileSync(bodies, JSON.stringify({ incident, timeline }));
-const b = await startServer({ mode: 'bare', bodies });
+const b = await startServer({ mode: 'bare', bodies, ...(profile ? { cpuProfDir: `${profile}-bare` } : {}) });
 const bare = { incident: await loadGet(b.url, incidentPath, 50, seconds), timeline: await loadGet(b.url, '/incidents', 50, seconds) };
 await b.stop();
 fs.rmSync(bodies, { force: true });
