@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { claimBody, loadGet, postAll, seedPool, startServer, type LoadResult } from './http.ts';
-import { median } from './lib.ts';
+import { median, processCpuSeconds } from './lib.ts';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
@@ -38,14 +38,10 @@ for (const k of kinds) {
 }
 /** CPU µs the server process spent per request under the load (user + system, from /proc). */
 const cpuUs = { ours: { incident: [] as number[], timeline: [] as number[] }, bare: { incident: [] as number[], timeline: [] as number[] } };
-const cpu = (pid: number | undefined): number => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
 const measured = async (server: typeof s, k: (typeof kinds)[number], into: LoadResult[], us: number[]): Promise<void> => {
-  const c0 = cpu(server.child.pid);
+  const c0 = processCpuSeconds(server.child.pid);
   const r = await loadGet(server.url, paths[k], 50, seconds);
-  us.push((cpu(server.child.pid) - c0) / r.requests);
+  us.push((1e6 * (processCpuSeconds(server.child.pid) - c0)) / r.requests);
   into.push(r);
 };
 for (let r = 0; r < rounds; r++) {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadWrites, seedPool, startServer } from './http.ts';
-import { rawInsertRate } from './lib.ts';
+import { processCpuSeconds, rawInsertRate } from './lib.ts';
 
 const args = process.argv.slice(2);
 const seconds = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
@@ -18,15 +18,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'palimpsest-writes-'));
 const rawBefore = rawInsertRate(dir, 2000);
 const s = await startServer({ mode: 'app', dir, synchronous: 'FULL', ...(profile ? { cpuProfDir: profile } : {}) });
 const pool = await seedPool(s.url, 1, 'hot');
-/** CPU seconds the server process has used (user + system, all its threads), from /proc. */
-const cpu = (pid: number | undefined): number => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 const before = await s.stats();
-const cpu0 = cpu(s.child.pid);
+const cpu0 = processCpuSeconds(s.child.pid);
 const r = await loadWrites(s.url, pool, 50, seconds);
-const cpuUsed = cpu(s.child.pid) - cpu0;
+const cpuUsed = processCpuSeconds(s.child.pid) - cpu0;
 const after = await s.stats();
 await s.stop();
 const raw = (rawBefore + rawInsertRate(dir, 2000)) / 2;
