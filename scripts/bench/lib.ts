@@ -80,6 +80,12 @@ export function rawInsertRate(dir: string, ms: number): number {
   }
 }
 
+/** CPU seconds a process has used (user + system, all its threads), from /proc: robust to other load. */
+export function processCpuSeconds(pid: number | undefined): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 export function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }

@@ -1,7 +1,8 @@
 /**
  * The server's own checks of its store (docs/log.md, "The server checks itself"):
  * - before serving, the tree of the stored leaf hashes against the last kept checkpoint (`checkStoredTree`);
- * - every event the read models are built from, its leaf recomputed (`leafCheck`, called by LiveModels);
+ * - every event the read models are built from, its leaf recomputed (`leafCheck`, called by LiveModels),
+ *   but for the ones this process appended, handed over with the leaf it computed (store/hashed-here.ts);
  * - in the background, the events a snapshot spared, recomputed and folded again, and the snapshot's
  *   read models compared with that fold (`checkSparedEvents`).
  * Each reports a mismatch to Integrity; none of them throws for one.
@@ -9,6 +10,7 @@
 import { describe, checkTreeAgainstKept } from '../log/tree-check.ts';
 import type { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { eventLeafHash } from '../log/leaf.ts';
+import { isHashedHere } from '../store/hashed-here.ts';
 import { MerkleLog } from '../log/merkle.ts';
 import { readLog } from '../store/read-log.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
@@ -61,6 +63,8 @@ export async function checkStoredTree(store: EventStore, archive: CheckpointArch
 /** The leaf of `e` recomputed from its stored fields; false (and a fault reported) when it is not the stored one. */
 export function leafCheck(integrity: Integrity): (e: StoredEvent) => boolean {
   return (e) => {
+    // Handed over by this process's own append with the leaf it just computed from these fields.
+    if (isHashedHere(e)) return true;
     const ref = { index: Number(e.index), stream: e.stream, revision: Number(e.revision) };
     let recomputed: Buffer;
     try {

@@ -85,5 +85,9 @@ export async function write(
   spec: WriteSpec,
   run: (ctx: WriteContext) => Promise<WriteResult>,
 ): Promise<void> {
-  return answer(reply, spec, await run(idempotentContext(req)));
+  answer(reply, spec, await run(idempotentContext(req)));
+  // An async handler that resolves to undefined while the async onSend hooks still run makes fastify
+  // send a second time (a thrown ERR_HTTP_HEADERS_SENT and an error-handler pass per write); the
+  // reply itself tells it the answer is under way. Typed void, as the route schemas type the body.
+  return reply as never;
 }

@@ -4,7 +4,7 @@
  * erased from the store while the leaf hash, and every proof built on it, stays the same.
  * Pure: no I/O. Base64 is RFC 4648 §4 with padding, as everywhere in the log.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { canonicalLeaf, leafHashOf, type LeafInput } from './leaf.ts';
 
 export const LEAF_VERSION_2 = 2;
@@ -38,7 +38,7 @@ export function newSeed(): Buffer {
 
 // ---- RFC 6901 JSON Pointers, relative to `data` --------------------------------------------------
 
-const escapeToken = (t: string): string => t.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapeToken = (t: string): string => (t.includes('~') || t.includes('/') ? t.replaceAll('~', '~0').replaceAll('/', '~1') : t);
 
 export function pointerOf(tokens: readonly (string | number)[]): string {
   return tokens.map((t) => `/${escapeToken(String(t))}`).join('');
@@ -57,38 +57,57 @@ export function parsePointer(p: string): string[] {
 // ---- salts and commitments ---------------------------------------------------------------------
 
 export function saltOf(seed: Buffer, pointer: string): Buffer {
+  return saltsOf(seed)(pointer);
+}
+
+const HMAC_BLOCK = 64;
+
+/**
+ * HMAC-SHA256 keyed by one seed (RFC 2104), its two padded keys computed once: an event's strings
+ * each take a salt from the same seed, and one-shot hashes cost far less than an Hmac object each.
+ */
+function saltsOf(seed: Buffer): (pointer: string) => Buffer {
   if (seed.length !== SEED_SIZE) throw new LeafV2Error('malformed-opening', `a seed is ${SEED_SIZE} bytes, not ${seed.length}`);
-  return createHmac('sha256', seed).update(pointer, 'utf8').digest();
+  const inner = Buffer.alloc(HMAC_BLOCK, 0x36);
+  const outer = Buffer.alloc(HMAC_BLOCK, 0x5c);
+  for (let i = 0; i < SEED_SIZE; i++) {
+    inner[i] = seed[i]! ^ 0x36;
+    outer[i] = seed[i]! ^ 0x5c;
+  }
+  return (pointer) => {
+    const h = hash('sha256', Buffer.concat([inner, Buffer.from(pointer, 'utf8')]), 'buffer');
+    return hash('sha256', Buffer.concat([outer, h]), 'buffer');
+  };
 }
 
 /** SHA-256(0x02 ‖ salt ‖ UTF-8(value)). */
 export function commitmentOf(salt: Buffer, value: string): Buffer {
-  return createHash('sha256').update(COMMITMENT_TAG).update(salt).update(value, 'utf8').digest();
+  return hash('sha256', Buffer.concat([COMMITMENT_TAG, salt, Buffer.from(value, 'utf8')]), 'buffer');
 }
 
 /**
  * Rebuilds `v` bottom-up, calling `leaf` on every string and null with its pointer; numbers, booleans,
  * keys and structure are kept. Anything that is not JSON is refused, since it has no canonical form.
  */
-function mapLeaves(v: unknown, tokens: (string | number)[], leaf: (p: string, s: string | null) => unknown): unknown {
-  if (typeof v === 'string' || v === null) return leaf(pointerOf(tokens), v);
+function mapLeaves(v: unknown, at: string, leaf: (p: string, s: string | null) => unknown): unknown {
+  if (typeof v === 'string' || v === null) return leaf(at, v);
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new LeafV2Error('not-json', `${pointerOf(tokens) || '/'}: non-finite number`);
+    if (!Number.isFinite(v)) throw new LeafV2Error('not-json', `${at || '/'}: non-finite number`);
     return v;
   }
-  if (Array.isArray(v)) return v.map((x, i) => mapLeaves(x, [...tokens, i], leaf));
+  if (Array.isArray(v)) return v.map((x, i) => mapLeaves(x, `${at}/${i}`, leaf));
   if (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v))) {
     // fromEntries defines own properties, so a key "__proto__" stays a key instead of a prototype.
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapLeaves(x, [...tokens, k], leaf)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapLeaves(x, `${at}/${escapeToken(k)}`, leaf)]));
   }
-  throw new LeafV2Error('not-json', `${pointerOf(tokens) || '/'}: not a JSON value`);
+  throw new LeafV2Error('not-json', `${at || '/'}: not a JSON value`);
 }
 
 /** Every string in `data`, with its pointer, in document order. */
 export function stringsOf(data: unknown): { pointer: string; value: string }[] {
   const out: { pointer: string; value: string }[] = [];
-  mapLeaves(data, [], (pointer, s) => (s === null ? null : out.push({ pointer, value: s })));
+  mapLeaves(data, '', (pointer, s) => (s === null ? null : out.push({ pointer, value: s })));
   return out;
 }
 
@@ -109,12 +128,12 @@ function decode32(text: unknown, what: string): Buffer {
  */
 export function committedData(data: unknown, opening: Opening): unknown {
   if ('seed' in opening) {
-    const { seed } = opening;
-    return mapLeaves(data, [], (p, s) => (s === null ? null : b64(commitmentOf(saltOf(seed, p), s))));
+    const salt = saltsOf(opening.seed);
+    return mapLeaves(data, '', (p, s) => (s === null ? null : b64(commitmentOf(salt(p), s))));
   }
   const unusedSalts = new Set(Object.keys(opening.salts));
   const unusedRedacted = new Set(Object.keys(opening.redacted));
-  const out = mapLeaves(data, [], (p, s) => {
+  const out = mapLeaves(data, '', (p, s) => {
     if (s === null) {
       if (!Object.hasOwn(opening.redacted, p)) return null;
       unusedRedacted.delete(p);
@@ -151,7 +170,7 @@ export function redact(data: unknown, opening: Opening, paths: readonly string[]
   const prior: RedactedOpening = 'seed' in opening ? { salts: {}, redacted: {} } : opening;
   const salts: Record<string, string> = {};
   const redacted: Record<string, string> = { ...prior.redacted };
-  const out = mapLeaves(data, [], (p, s) => {
+  const out = mapLeaves(data, '', (p, s) => {
     if (s === null) return null;
     const salt = 'seed' in opening ? saltOf(opening.seed, p) : decode32(prior.salts[p], `salt of ${p}`);
     if (!erase.delete(p)) {

@@ -9,23 +9,25 @@ export const strictJson: AppPart = (app) => registerStrictJson(app);
 
 /** Writes take JSON only. Applied after the security headers, so a 415 carries them too. */
 export const jsonContentType: AppPart = (app) => {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     if ((req.method === 'POST' || req.method === 'PATCH') && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-      throw new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json');
+      return done(new HttpProblem('unsupported-media-type', 'writes take a JSON body with Content-Type: application/json'));
     }
+    done();
   });
 };
 
 /** A body that is not well-formed Unicode is refused before validation, not failed on at append (500). */
 export const wellFormedUnicode: AppPart = (app) => {
-  app.addHook('preValidation', async (req) => {
-    if (req.body === undefined || req.body === null) return;
+  app.addHook('preValidation', (req, _reply, done) => {
+    if (req.body === undefined || req.body === null) return done();
     const at = loneSurrogateAt(req.body);
     if (at !== undefined) {
-      throw new HttpProblem('validation', `body ${at || '/'}: not well-formed Unicode (a lone surrogate)`, {
+      return done(new HttpProblem('validation', `body ${at || '/'}: not well-formed Unicode (a lone surrogate)`, {
         errors: [{ in: 'body', path: at, message: 'must be well-formed Unicode (no lone surrogates)' }],
-      });
+      }));
     }
+    done();
   });
 };
 

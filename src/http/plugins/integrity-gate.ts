@@ -16,12 +16,12 @@ declare module 'fastify' {
  * pages stay open, so an operator can see why.
  */
 export const integrityGate: AppPart = (app, s) => {
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const fault = s.integrity.tampered;
-    if (fault === undefined) return;
+    if (fault === undefined) return done();
     const config = req.routeOptions.config;
-    if (config?.role === undefined || config.servedWhenTampered === true) return;
+    if (config?.role === undefined || config.servedWhenTampered === true) return done();
     const leaf = fault.firstBadLeaf !== undefined ? ` (first bad ${describeLeaf(fault.firstBadLeaf)})` : '';
-    throw new HttpProblem('tampered', `the store failed its integrity check${leaf}: no data is served until an operator restores it; see /health`);
+    done(new HttpProblem('tampered', `the store failed its integrity check${leaf}: no data is served until an operator restores it; see /health`));
   });
 };

@@ -35,8 +35,9 @@ export function registerReadBudget(app: FastifyInstance, keys: KeyRing, msPerSec
     b.tokens = Math.min(cap, b.tokens + ((now - b.at) / 1000) * msPerSecond);
     b.at = now;
   };
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'GET' || !isCostly(req.url)) return undefined;
+  // Callback hooks, as on every hot hook: an async one costs a promise and a microtask per request.
+  app.addHook('onRequest', (req, reply, done) => {
+    if (req.method !== 'GET' || !isCostly(req.url)) return done();
     const now = performance.now();
     const key = clientOf(req);
     const b = buckets.get(key) ?? { tokens: cap, at: now };
@@ -44,20 +45,23 @@ export function registerReadBudget(app: FastifyInstance, keys: KeyRing, msPerSec
     buckets.set(key, b);
     if (b.tokens <= 0) {
       const wait = Math.max(1, Math.ceil(-b.tokens / msPerSecond));
-      return sendProblem(reply, problem('rate-limited', `this client's budget for costly reads (history, claims, as-of) is spent; retry in ${wait} s`), { 'Retry-After': String(wait) });
+      // Answered here: the request goes no further, so `done` is not called.
+      void sendProblem(reply, problem('rate-limited', `this client's budget for costly reads (history, claims, as-of) is spent; retry in ${wait} s`), { 'Retry-After': String(wait) });
+      return;
     }
-    return undefined;
+    done();
   });
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preHandler', (req, _reply, done) => {
     if (req.method === 'GET' && isCostly(req.url)) started.set(req, performance.now());
+    done();
   });
-  app.addHook('onSend', async (req, _reply, payload) => {
+  app.addHook('onSend', (req, _reply, payload, done) => {
     const t0 = started.get(req);
     if (t0 !== undefined) {
       const b = buckets.get(clientOf(req));
       if (b !== undefined) b.tokens -= performance.now() - t0;
     }
-    return payload;
+    done(null, payload);
   });
   // Full buckets carry no information: forget them, so the map does not grow with every address seen.
   const sweep = setInterval(() => {

@@ -3,8 +3,9 @@ import type { AppPart } from './types.ts';
 
 /** Every answer echoes X-Correlation-Id (the client's, else the request id). */
 export const correlationHeader: AppPart = (app) => {
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('X-Correlation-Id', correlationId(req));
+    done();
   });
 };
 
@@ -18,8 +19,8 @@ export const closeConnectionsOnShutdown: AppPart = (app) => {
     closing = true;
     done();
   });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('Connection', 'close');
-    return payload;
+    done(null, payload);
   });
 };

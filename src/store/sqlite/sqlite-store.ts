@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
+import { markHashedHere } from '../hashed-here.ts';
 import { newSeed } from '../../log/leaf-v2.ts';
 import {
   StoreUnavailable, StreamNotFound, WrongExpectedVersion,
@@ -13,6 +14,7 @@ import { migrate } from './migrations.ts';
 import { checkpointTruncate, prepareRedact, redactInTx } from './redact.ts';
 import { COLUMNS, isUniqueEventIdViolation, openingText, toStoredEvent, unavailable, type EventRow } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
+import { RecentEvents } from './recent-events.ts';
 import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
 
 export interface SqliteStoreOptions {
@@ -98,6 +100,9 @@ export class SqliteStore implements EventStore {
   /** A group commit is in progress (possibly waiting for another process's lock): the next one waits. */
   #flushing = false;
   #appends = 0;
+  /** The events of the transaction under way, as its savepoints leave them; kept once it commits. */
+  #written: StoredEvent[] = [];
+  readonly #recent = new RecentEvents();
   readonly #importTx: (events: ImportedEvent[]) => void;
   readonly #redactTx: (r: RedactionRequest) => AppendResult;
 
@@ -124,16 +129,28 @@ export class SqliteStore implements EventStore {
     // they had been appended one after the other.
     const one = db.transaction((r: AppendRequest) => this.#appendInTx(r));
     const tx = db.transaction((requests: AppendRequest[]) => requests.map((r): AppendResult | { error: unknown } => {
+      const before = this.#written.length;
       try {
         return one(r);
       } catch (error) {
+        // The savepoint undid this request's rows: its events are not written.
+        this.#written.length = before;
         // SQLite itself rolled the whole transaction back (I/O error, full disk): nothing of the
         // batch is written, so every request must fail, not only this one.
         if (!db.inTransaction) throw error;
         return { error };
       }
     }));
-    this.#appendTx = (requests) => tx.immediate(requests);
+    this.#appendTx = (requests) => {
+      this.#written = [];
+      try {
+        const results = tx.immediate(requests);
+        this.#recent.add(this.#written);
+        return results;
+      } finally {
+        this.#written = [];
+      }
+    };
     const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
     const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
@@ -151,11 +168,15 @@ export class SqliteStore implements EventStore {
     // Appends already queued go first, so the redaction event follows them in the log.
     this.#flush();
     let result: AppendResult;
+    // The erased strings must not be handed to a subscriber from memory.
+    this.#recent.clear();
     try {
       result = this.#redactTx(request);
     } catch (err) {
       throw unavailable(err);
     }
+    // Its appended event went through the append path's buffer without a group commit: drop it.
+    this.#written = [];
     this.#signal.notify();
     await checkpointTruncate(this.#db);
     return result;
@@ -269,14 +290,20 @@ export class SqliteStore implements EventStore {
         index: BigInt(idx), stream: r.stream, revision: BigInt(revision), eventId: e.eventId, type: e.type,
         schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata, ...(opening ? { opening } : {}),
       });
+      const row: EventRow = {
+        idx, stream: r.stream, revision, event_id: e.eventId, type: e.type, schema_version: e.schemaVersion, recorded_at: recordedAt,
+        data: e.dataText, metadata: e.metadataText, leaf_hash: leafHash, opening: openingText(opening),
+      };
       try {
-        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, openingText(opening));
+        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, row.opening);
       } catch (err) {
         if (isUniqueEventIdViolation(err)) {
           throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
         }
         throw err;
       }
+      // Parsed from the stored text, as a read would give it: the subscribers get what they would read.
+      this.#written.push(markHashedHere(toStoredEvent(row)));
       places.push({ revision: BigInt(revision), index: BigInt(idx), position: BigInt(idx) });
       idx += 1;
       revision += 1;
@@ -347,7 +374,7 @@ export class SqliteStore implements EventStore {
     this.#assertOpen();
     const sub = subscription({
       from: checkFrom(options.from) ?? 0n,
-      readBatch: (from) => this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
+      readBatch: (from) => this.#recent.from(from, SUBSCRIPTION_BATCH) ?? this.#readAll.all(from, SUBSCRIPTION_BATCH).map(toStoredEvent),
       size: () => this.#size(),
       signal: this.#signal,
       pollMs: this.#pollMs,
