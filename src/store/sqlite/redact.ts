@@ -1,7 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { eventLeafHash } from '../../log/leaf.ts';
-import { LeafV2Error, redact } from '../../log/leaf-v2.ts';
-import { NotRedactable, type RedactionRequest } from '../port.ts';
+import type { RedactionRequest } from '../port.ts';
+import { redactedEvent } from '../redaction.ts';
 import { toStoredEvent, openingText, type EventRow } from './rows.ts';
 
 /** The statements a redaction needs, prepared once by the store. */
@@ -19,26 +18,14 @@ export function prepareRedact(db: Database, columns: string): RedactStatements {
 
 /**
  * Rewrites the target row inside the caller's transaction: the erased strings become null, the seed
- * gives way to the remaining salts and the erased commitments. The leaf hash column is not touched;
- * the new row must still give it, or nothing is written (a redaction never changes the tree).
+ * gives way to the remaining salts and the erased commitments (src/store/redaction.ts checks that the
+ * new row still gives the stored leaf hash). The leaf hash column is not touched.
  */
 export function redactInTx(st: RedactStatements, r: RedactionRequest): void {
   const row = st.byIndex.get(r.target);
   if (row === undefined) throw new RangeError(`no event at index ${r.target}`);
-  const e = toStoredEvent(row);
-  if (e.opening === undefined) throw new NotRedactable(`the event at index ${r.target} has a v1 leaf: its strings are part of the leaf itself`);
-  let out: ReturnType<typeof redact>;
-  try {
-    out = redact(e.data, e.opening, r.paths);
-  } catch (err) {
-    if (err instanceof LeafV2Error) throw new RangeError(err.message);
-    throw err;
-  }
-  const opening = { salts: out.salts, redacted: out.redacted };
-  if (!eventLeafHash({ ...e, data: out.data, opening }).equals(row.leaf_hash)) {
-    throw new Error(`redaction of index ${r.target} would change its leaf hash: the stored event does not match its leaf`);
-  }
-  st.rewrite.run(JSON.stringify(out.data), openingText(opening) ?? '', row.idx);
+  const { data, opening } = redactedEvent(toStoredEvent(row), r.paths);
+  st.rewrite.run(JSON.stringify(data), openingText(opening) ?? '', row.idx);
 }
 
 /**
