@@ -82,7 +82,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       integrity.begin('snapshot');
       background = checkSparedEvents(store, folds, restored.next, storedTree, integrity, {
         restored: () => {
-          const states = bytes === undefined ? new Map<string, unknown>() : decodeStates(bytes, folds).states;
+          const states = bytes === undefined ? new Map<string, unknown>() : decodeStates(bytes, folds, storedTree).states;
           bytes = undefined;
           return states;
         },

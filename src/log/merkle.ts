@@ -72,6 +72,20 @@ class Level {
     for (let k = 0; k < n; k++) this.push(src.subarray(offset + k * HASH_SIZE, offset + (k + 1) * HASH_SIZE));
   }
 
+  /** A copy of the first `n` hashes. */
+  prefix(n: number): Level {
+    const level = new Level();
+    let remaining = n * HASH_SIZE;
+    for (const chunk of this.chunks) {
+      if (remaining <= 0) break;
+      const len = Math.min(remaining, chunk.length);
+      level.chunks.push(Buffer.from(chunk.subarray(0, len)));
+      remaining -= len;
+    }
+    level.count = n;
+    return level;
+  }
+
   writeTo(dst: Buffer, offset: number): number {
     let remaining = this.count * HASH_SIZE;
     for (const chunk of this.chunks) {
@@ -138,6 +152,18 @@ export class MerkleLog {
       i = up.push(parent);
     }
     return this.levels[0]!.count - 1;
+  }
+
+  /**
+   * The tree of the first `size` leaves. Every node it holds is a node of this tree (level k keeps
+   * the first ⌊size/2^k⌋), so nothing is hashed: a copy of what is stored.
+   */
+  prefix(size: number): MerkleLog {
+    this.checkSize(size, 'size');
+    const log = new MerkleLog();
+    log.levels = [this.levels[0]!.prefix(size)];
+    for (let k = 1, c = half(size); c > 0; k++, c = half(c)) log.levels.push(this.levels[k]!.prefix(c));
+    return log;
   }
 
   leafHash(index: number): Buffer {

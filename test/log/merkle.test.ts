@@ -285,3 +285,25 @@ t.test('serialize / deserialize', async (t) => {
   t.throws(() => MerkleLog.deserialize(Buffer.concat([snap, Buffer.alloc(32)])), /invalid Merkle log snapshot/);
   t.throws(() => MerkleLog.deserialize(Buffer.alloc(10)), /invalid Merkle log snapshot/);
 });
+
+t.test('prefix(n) is the tree of the first n leaves, and grows on its own', async (t) => {
+  const leaves = Array.from({ length: 70_000 }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest());
+  const full = new MerkleLog();
+  for (const l of leaves) full.append(l);
+  for (const n of [0, 1, 2, 3, 7, 8, 1000, 32_768, 32_769, 65_536, 69_999, 70_000]) {
+    const p = full.prefix(n);
+    const fresh = new MerkleLog();
+    for (const l of leaves.slice(0, n)) fresh.append(l);
+    t.equal(p.size, n);
+    t.ok(p.root().equals(fresh.root()), `root of prefix ${n}`);
+    t.ok(p.serialize().equals(fresh.serialize()), `every node of prefix ${n}`);
+    // Appending to the copy leaves the original alone.
+    if (n < leaves.length) {
+      p.append(leaves[n]!);
+      fresh.append(leaves[n]!);
+      t.ok(p.root().equals(fresh.root()), `prefix ${n} grown by one`);
+    }
+  }
+  t.equal(full.size, 70_000);
+  t.throws(() => full.prefix(70_001), RangeError);
+});
