@@ -15,7 +15,7 @@ export const EMPTY_ROOT: Buffer = crypto.createHash('sha256').digest();
 
 // crypto.hash (Node ≥ 20.12) skips the Hash object, which is most of the cost of hashing 65 bytes.
 const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
-const sha256: (data: Buffer) => Buffer = oneShot
+export const sha256: (data: Buffer) => Buffer = oneShot
   ? (data) => oneShot('sha256', data, 'buffer')
   : (data) => crypto.createHash('sha256').update(data).digest();
 
