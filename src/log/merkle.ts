@@ -72,6 +72,16 @@ class Level {
     for (let k = 0; k < n; k++) this.push(src.subarray(offset + k * HASH_SIZE, offset + (k + 1) * HASH_SIZE));
   }
 
+  /** A level over `n` hashes laid end to end in `buf` (kept, not copied). */
+  static over(buf: Buffer, n: number): Level {
+    const level = new Level();
+    for (let off = 0; off < n * HASH_SIZE; off += CHUNK_HASHES * HASH_SIZE) {
+      level.chunks.push(buf.subarray(off, Math.min(off + CHUNK_HASHES * HASH_SIZE, n * HASH_SIZE)));
+    }
+    level.count = n;
+    return level;
+  }
+
   /** A copy of the first `n` hashes. */
   prefix(n: number): Level {
     const level = new Level();
@@ -210,6 +220,30 @@ export class MerkleLog {
     for (const level of this.levels) off = level.writeTo(buf, off);
     sha256(buf.subarray(0, off)).copy(buf, off);
     return buf;
+  }
+
+  /**
+   * The tree over `n` leaf hashes laid end to end in `leaves` (which it keeps), built level by
+   * level: each parent hashed once from its two adjacent children, as `append` would, without the
+   * per-leaf bookkeeping. What start-up builds from the stored leaf hashes.
+   */
+  static fromLeaves(leaves: Buffer, n: number = leaves.length / HASH_SIZE): MerkleLog {
+    if (!isSize(n) || leaves.length < n * HASH_SIZE) throw new RangeError(`${n} leaves need ${n * HASH_SIZE} bytes`);
+    const log = new MerkleLog();
+    log.levels = [Level.over(leaves, n)];
+    const node = Buffer.alloc(1 + 2 * HASH_SIZE);
+    node[0] = 0x01;
+    let below = leaves;
+    for (let c = half(n); c > 0; c = half(c)) {
+      const up = Buffer.allocUnsafeSlow(c * HASH_SIZE);
+      for (let i = 0; i < c; i++) {
+        below.copy(node, 1, 2 * i * HASH_SIZE, (2 * i + 2) * HASH_SIZE);
+        sha256(node).copy(up, i * HASH_SIZE);
+      }
+      log.levels.push(Level.over(up, c));
+      below = up;
+    }
+    return log;
   }
 
   static deserialize(buf: Buffer): MerkleLog {

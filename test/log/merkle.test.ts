@@ -307,3 +307,18 @@ t.test('prefix(n) is the tree of the first n leaves, and grows on its own', asyn
   t.equal(full.size, 70_000);
   t.throws(() => full.prefix(70_001), RangeError);
 });
+
+t.test('fromLeaves builds the tree append builds, and it grows like one', async (t) => {
+  for (const n of [0, 1, 2, 3, 5, 8, 33, 1000, 32_768, 32_770, 70_001]) {
+    const leaves = Array.from({ length: n }, (_, i) => createHash('sha256').update(`leaf ${n} ${i}`).digest());
+    const appended = new MerkleLog();
+    for (const l of leaves) appended.append(l);
+    const built = MerkleLog.fromLeaves(Buffer.concat(leaves));
+    t.equal(built.size, n);
+    t.ok(built.serialize().equals(appended.serialize()), `every node at ${n} leaves`);
+    const extra = createHash('sha256').update('one more').digest();
+    built.append(extra);
+    appended.append(extra);
+    t.ok(built.root().equals(appended.root()), `root after one more leaf at ${n}`);
+  }
+});
