@@ -18,6 +18,9 @@ import { MerkleLog } from '../../src/log/merkle.ts';
 import type { EventStore } from '../../src/store/port.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { LogGenerator } from '../../scripts/gen-log.ts';
+import { ClaimState, type ViewState } from '../../projections/incident-view/fold.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
+import { getClaim } from '../../projections/incident-view/render.ts';
 
 interface Fixture {
   dir: string;
@@ -135,6 +138,28 @@ t.test('projection states come back from a snapshot with the same kinds of objec
   const restored = await loadSnapshot(f.dir, f.store, f.folds);
   t.ok(restored);
   t.same(kinds(restored?.states ?? new Map()), before);
+});
+
+t.test('a snapshot restore and a replay give the same answers, every incident and claim, with compact claims', async (t) => {
+  const f = await fixture(t);
+  const replayed = await liveFrom(f.store, f.folds);
+  await saveSnapshot(f.dir, replayed, f.folds);
+  const restored = await loadSnapshot(f.dir, f.store, f.folds);
+  t.ok(restored, 'the snapshot is used');
+  const a = replayed.state<ViewState>('incident-view');
+  const b = restored?.states.get('incident-view') as ViewState;
+  t.same([...b.incidents.keys()], [...a.incidents.keys()]);
+  let claims = 0;
+  for (const [id, inc] of a.incidents) {
+    t.same(getIncident(b, id), getIncident(a, id), `incident ${id}`);
+    for (const claimId of inc.claims.keys()) {
+      claims++;
+      t.ok(b.incidents.get(id)?.claims.get(claimId) instanceof ClaimState, 'a restored claim is a ClaimState');
+      t.same(getClaim(b, id, claimId), getClaim(a, id, claimId));
+    }
+  }
+  t.ok(claims > 50, `${claims} claims compared`);
+  t.same(b.order.map((i) => i.incidentId), a.order.map((i) => i.incidentId), 'the timeline order');
 });
 
 t.test('a corrupted snapshot is discarded and the models rebuilt from the log', async (t) => {
