@@ -7,7 +7,7 @@ import canonicalize from 'canonicalize';
 import type { ClaimStatus, RankName } from '../src/domain/claim-layers.ts';
 import type { StoredEvent } from '../src/store/port.ts';
 import { intern } from './collections.ts';
-import { applyToIncident, initialViewState, internLayers, type ViewState } from './incident-view/fold.ts';
+import { applyToIncident, ClaimState, initialViewState, internLayers, type ViewState } from './incident-view/fold.ts';
 import { viewOf } from './incident-view/render.ts';
 import type { Projection } from './projection.ts';
 
@@ -42,17 +42,18 @@ export const incidentView: Projection<ViewState> = {
     return { ...state, cache: new Map(), items: new Map() };
   },
   afterRestore(state: ViewState): ViewState {
-    // Share one copy of each repeated string again, as the live fold does: at a million events the
-    // copies v8.deserialize makes cost more memory than the claims themselves.
+    // v8.deserialize gives plain objects (their properties outside the object) and a copy of every
+    // string: each claim becomes a ClaimState again, sharing one copy of each repeated string, as the
+    // live fold's claims are.
+    const s = state.strings;
     for (const inc of state.incidents.values()) {
-      for (const c of inc.claims.values()) {
-        c.predicate = intern(state.strings, c.predicate);
-        c.key = intern(state.strings, c.key);
-        c.sourceId = intern(state.strings, c.sourceId);
-        if (c.mode !== undefined) c.mode = intern(state.strings, c.mode);
-        internLayers(state.strings, c);
-        c.status = STATUSES[c.status];
-        c.rank = RANKS[c.rank];
+      for (const [id, c] of inc.claims) {
+        const claim = new ClaimState(c, intern(s, c.key), c.mode === undefined ? undefined : intern(s, c.mode), c.recordedAt);
+        claim.predicate = intern(s, c.predicate);
+        claim.sourceId = intern(s, c.sourceId);
+        claim.status = STATUSES[c.status];
+        claim.rank = RANKS[c.rank];
+        inc.claims.set(id, internLayers(s, claim));
       }
     }
     return state;

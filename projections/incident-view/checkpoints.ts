@@ -2,11 +2,10 @@
  * Checkpointed states of one large incident, so that an as-of read folds at most a checkpoint's
  * spacing of events instead of the incident's whole stream (docs/operations.md, "Costly reads").
  *
- * A checkpoint is the incident's state after its first `count` events. It shares the claim
- * states with the fold that made it: the fold replaces a claim's state when an event changes it
- * and never changes one in place (src/domain/claim-layers.ts's nextClaim returns a new object), so
- * a copy of the claims' Map is a faithful, independent snapshot. Reading at a point copies the
- * nearest checkpoint at or before it and folds the events between.
+ * A checkpoint is the incident's state after its first `count` events, with claim states of its
+ * own: the fold updates a claim's state in place (fold.ts, ClaimState), so a checkpoint and every
+ * read started from it copy each claim. Reading at a point copies the nearest checkpoint at or
+ * before it and folds the events between.
  *
  * Statement time (knownAt) is served from the same checkpoints: a claim none of whose statements
  * (record, revisions, retractions) is dated after knownAt folds the same with or without the
@@ -17,7 +16,7 @@ import { statedInstant } from '../../src/domain/values.ts';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { upperBound } from '../collections.ts';
 import { readData } from '../event-data.ts';
-import { applyToIncident, initialViewState, type IncidentState, type ViewState } from './fold.ts';
+import { applyToIncident, initialViewState, type ClaimState, type IncidentState, type ViewState } from './fold.ts';
 
 interface Checkpoint {
   /** Events folded: the state after events[0 .. count). */
@@ -63,7 +62,9 @@ function scratch(knownAt?: string): ViewState {
 }
 
 function copy(inc: IncidentState): IncidentState {
-  return { ...inc, claims: new Map(inc.claims) };
+  const claims = new Map<string, ClaimState>();
+  for (const [id, c] of inc.claims) claims.set(id, c.clone());
+  return { ...inc, claims };
 }
 
 /** A scratch fold holding a copy of `inc` (or nothing), to apply further events to. */

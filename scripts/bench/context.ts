@@ -16,7 +16,7 @@ export const { values } = parseArgs({
   },
 });
 export const quick = values.quick!;
-export const sections = new Set((values.only ?? 'appends,peer,http,postgres,big,merkle,robust').split(',').map((s) => s.trim()));
+export const sections = new Set((values.only ?? 'appends,peer,http,postgres,big,start,merkle,robust').split(',').map((s) => s.trim()));
 export const profileDir = values.profile ? path.resolve(values.profile) : undefined;
 if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -25,20 +25,32 @@ function lineValue(lines: string[], label: string, nth = 0): string | undefined 
   return found[nth]?.slice(found[nth]!.indexOf(label) + label.length).trim();
 }
 
-export async function big(): Promise<void> {
+/** The generated log, made once and kept in the temp dir for later runs. */
+async function bigLog(): Promise<string> {
   const dir = path.join(os.tmpdir(), `palimpsest-bench-log-${EVENTS}`);
-  const file = path.join(dir, 'events.sqlite3');
   const done = path.join(dir, 'generated');
-  if (!fs.existsSync(done)) {
-    rm(dir);
-    log(`generating a ${EVENTS.toLocaleString('en')}-event log in ${dir} (kept for later runs)`);
-    const t0 = performance.now();
-    await generateLog(dir, EVENTS, { quiet: true });
-    fs.writeFileSync(done, `${EVENTS}\n`);
-    notes.push(`The ${EVENTS.toLocaleString('en')}-event log was generated in this run (scripts/gen-log.ts) in ${fmtMs(performance.now() - t0)}.`);
-  } else {
-    notes.push(`The ${EVENTS.toLocaleString('en')}-event log (scripts/gen-log.ts, seed 42) was reused from an earlier run.`);
-  }
+  if (fs.existsSync(done)) return dir;
+  rm(dir);
+  log(`generating a ${EVENTS.toLocaleString('en')}-event log in ${dir} (kept for later runs)`);
+  const t0 = performance.now();
+  await generateLog(dir, EVENTS, { quiet: true });
+  fs.writeFileSync(done, `${EVENTS}\n`);
+  notes.push(`The ${EVENTS.toLocaleString('en')}-event log was generated in this run (scripts/gen-log.ts) in ${fmtMs(performance.now() - t0)}.`);
+  return dir;
+}
+
+let noted = false;
+async function logDir(): Promise<string> {
+  const existed = fs.existsSync(path.join(os.tmpdir(), `palimpsest-bench-log-${EVENTS}`, 'generated'));
+  const dir = await bigLog();
+  if (existed && !noted) notes.push(`The ${EVENTS.toLocaleString('en')}-event log (scripts/gen-log.ts, seed 42) was reused from an earlier run.`);
+  noted = true;
+  return dir;
+}
+
+export async function big(): Promise<void> {
+  const dir = await logDir();
+  const file = path.join(dir, 'events.sqlite3');
 
   log('rebuild / restart / as-of (scripts/bench-rebuild.ts)');
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'scripts/bench-rebuild.ts'), '--dir', dir, '--runs', String(P.rebuildRuns)], {
@@ -94,6 +106,38 @@ export async function big(): Promise<void> {
     });
     notes.push(`At ${n} events, 50 connections: timeline ${fmtRate(t.rps)} p99 ${t.p99} ms; GET /incidents/${BIG_INCIDENT} (1,000 events) ${fmtRate(i.rps)} p99 ${i.p99} ms.`);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up and memory at scale (scripts/bench-start.ts): runnable alone with --only start.
+
+function parseMiB(s: string | undefined): number {
+  const m = /([\d.]+)\s*MiB/.exec(s ?? '');
+  return m ? Number(m[1]) * 2 ** 20 : Number.NaN;
+}
+
+export async function startFigures(): Promise<void> {
+  const dir = await logDir();
+  log('start-up and memory (scripts/bench-start.ts)');
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(ROOT, 'scripts/bench-start.ts'), '--dir', dir, '--runs', String(P.rebuildRuns)], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 22, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  extra.push('### scripts/bench-start.ts', '', '```', out.trim(), '```', '');
+  const lines = out.split('\n');
+  const n = EVENTS.toLocaleString('en');
+  const raw = parseDuration(lineValue(lines, 'raw loop: better-sqlite3 rows + JSON.parse'));
+  const limit = 500 * 2 ** 20;
+  for (const [label, key] of [['after a replay', 'RSS after GC, after a replay'], ['after a snapshot restore (background check done)', 'RSS after GC, after a snapshot restore']] as const) {
+    const v = lineValue(lines, key);
+    const rss = parseMiB(v);
+    row({ section: `${n} events`, figure: `RSS after GC, ${label}`, value: v ?? '?', limit: '500 MiB target', ratio: fmtRatio(rss / limit), target: '≤ 500 MiB', holds: rss <= limit });
+  }
+  const ready = parseDuration(lineValue(lines, 'start with snapshot (openRuntime → ready)'));
+  row({ section: `${n} events`, figure: 'ready to serve with a snapshot (openRuntime → ready, /health verifying)', value: fmtMs(ready), limit: '2 s target', ratio: fmtRatio(2000 / ready), target: '≤ 2 s', holds: ready <= 2000 });
+  const replay = parseDuration(lineValue(lines, 'start without snapshot (openRuntime → ready)'));
+  row({ section: `${n} events`, figure: 'ready to serve without a snapshot (every leaf recomputed)', value: fmtMs(replay), limit: `${fmtMs(raw)} raw read + JSON.parse`, ratio: fmtRatio(raw / replay) });
+  const background = parseDuration(lineValue(lines, 'background verification of'));
+  row({ section: `${n} events`, figure: `background verification of ${n} events after a snapshot restore`, value: fmtMs(background), limit: `${fmtMs(raw)} raw read + JSON.parse`, ratio: fmtRatio(raw / background) });
 }
 
 // ---------------------------------------------------------------------------------------------

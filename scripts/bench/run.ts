@@ -6,7 +6,8 @@
  * Options:
  *   --quick            small sizes, one short run each; does not write BENCHMARKS.md
  *   --events N         size of the generated log for rebuild/restart/as-of/RSS (default 1,000,000)
- *   --only a,b         sections: appends, peer, http, postgres, big, merkle, robust
+ *   --only a,b         sections: appends, peer, http, postgres, big, start, merkle, robust (start: ready
+ *                      time, background verification and RSS after GC at the big log, alone: --only start)
  *   --profile DIR      run the benchmark servers with node --cpu-prof into DIR and print a summary
  *   --out FILE         where to write the report (default BENCHMARKS.md; '-' for none)
  *
@@ -26,7 +27,7 @@ import { loadGet, loadWrites, seedPool, type LoadResult } from './http.ts';
 import { fmtRate, fmtRatio, log, median, rm, tempDir } from './lib.ts';
 import { summarize } from './profile-summary.ts';
 import { P, ROOT, extra, notes, profileDir, quick, row, rows, rawRates, sampleRaw, sections, values, withServer, work } from './context.ts';
-import { big, merkle } from './log-figures.ts';
+import { big, merkle, startFigures } from './log-figures.ts';
 import { postgresFigures } from './postgres.ts';
 import { robustness } from './robustness.ts';
 
@@ -302,6 +303,7 @@ try {
   if (sections.has('postgres')) await postgres();
   if (sections.has('merkle')) merkle();
   if (sections.has('big')) await big();
+  if (sections.has('start')) await startFigures();
   if (sections.has('robust')) for (const r of await robustness(quick)) row(r);
 } finally {
   rm(work);

@@ -22,10 +22,11 @@ const MAX_ANSWERS = 32;
 const DEFAULT_MAX_EVENTS = 300_000;
 
 /**
- * Claim states held in checkpoints, over every cached incident (a Map entry each, tens of bytes):
+ * Claim states held in checkpoints, over every cached incident (an object of its own each, a few
+ * hundred bytes):
  * beyond it the least recently read incidents lose their checkpoints, which are made again when read.
  */
-const MAX_CHECKPOINT_CLAIMS = 500_000;
+const MAX_CHECKPOINT_CLAIMS = 200_000;
 
 /**
  * The streams of recently read incidents, parsed, kept current from the live subscription, with

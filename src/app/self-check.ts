@@ -23,19 +23,28 @@ const PAGE = 1000;
 const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function storedLeafTree(store: EventStore, size: bigint): Promise<MerkleLog> {
-  const tree = new MerkleLog();
+  // One buffer of every leaf hash end to end, then the tree built level by level over it.
+  const n = Number(size);
+  const leaves = Buffer.allocUnsafeSlow(n * 32);
+  let at = 0;
   const readLeaves = store.readLeafHashes?.bind(store);
   if (readLeaves !== undefined) {
-    for (let from = 0n; from < size; ) {
-      const page = await readLeaves(from, Number(size - from < 10_000n ? size - from : 10_000n));
+    while (at < n) {
+      const page = await readLeaves(BigInt(at), Math.min(n - at, 10_000));
       if (page.length === 0) break;
-      for (const h of page) tree.append(h);
-      from += BigInt(page.length);
+      for (const h of page) {
+        if (h.length !== 32) throw new Error(`the stored leaf hash of event ${at} is ${h.length} bytes, not 32`);
+        h.copy(leaves, at * 32);
+        at++;
+      }
     }
-    return tree;
+  } else {
+    for await (const e of readLog(store, { until: size, pageSize: PAGE })) {
+      (e.leafHash ?? eventLeafHash(e)).copy(leaves, at * 32);
+      at++;
+    }
   }
-  for await (const e of readLog(store, { until: size, pageSize: PAGE })) tree.append(e.leafHash ?? eventLeafHash(e));
-  return tree;
+  return MerkleLog.fromLeaves(leaves, at);
 }
 
 async function leafAt(store: EventStore, index: number): Promise<LeafRef | undefined> {

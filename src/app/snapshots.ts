@@ -10,8 +10,10 @@
  * File layout (`<dataDir>/snapshots/read-models.snap`):
  *   "PLSN" ‖ u32 header length ‖ header (JSON) ‖ payload ‖ SHA-256 of everything before it.
  * The header carries the format version, each fold's name and version, `next`, the Merkle root and
- * the leaf hash of event next-1; the payload is one v8.serialize of every fold's state, the Merkle
- * tree in its own compact serialisation.
+ * the leaf hash of event next-1; the payload is one v8.serialize of every fold's state but the
+ * Merkle tree's. The tree is not in the file: a start builds the tree of the store's leaf hashes
+ * anyway (to hold it against the last kept checkpoint), and the tree of the first `next` of those is
+ * the Merkle fold's state, copied, not hashed again; the header's root must be its root.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,10 +24,12 @@ import { MerkleLog } from '../log/merkle.ts';
 import type { EventStore } from '../store/port.ts';
 import type { Projection } from '../../projections/projection.ts';
 import type { LiveModels } from './live-models.ts';
+import { storedLeafTree } from './self-check.ts';
 
 const MAGIC = Buffer.from('PLSN', 'latin1');
 // 2: written only from verified events (the header says so), and tied to the stored tree's root.
-export const SNAPSHOT_FORMAT = 2;
+// 3: without the Merkle tree (the stored tree's prefix is the fold's state).
+export const SNAPSHOT_FORMAT = 3;
 export const SNAPSHOT_FILE = path.join('snapshots', 'read-models.snap');
 
 interface Header {
@@ -41,10 +45,12 @@ interface Header {
   verified?: boolean;
 }
 
-/** How a MerkleLog travels inside the v8 payload: v8 would otherwise drop its prototype. */
-interface MerkleBytes {
-  $merkle: Buffer;
+/** Where the Merkle fold's state would be in the payload: it is the stored tree's prefix instead. */
+interface StoredTreePrefix {
+  $merkle: 'stored-tree';
 }
+const STORED_TREE: StoredTreePrefix = { $merkle: 'stored-tree' };
+const isStoredTreeMark = (s: unknown): boolean => typeof s === 'object' && s !== null && (s as { $merkle?: unknown }).$merkle === STORED_TREE.$merkle;
 
 export interface SnapshotState {
   next: bigint;
@@ -89,7 +95,7 @@ export function encodeSnapshot(snap: SnapshotState, folds: readonly Projection[]
   const payloadStates = new Map<string, unknown>();
   for (const f of folds) {
     const s = snap.states.get(f.name);
-    payloadStates.set(f.name, s instanceof MerkleLog ? ({ $merkle: s.serialize() } satisfies MerkleBytes) : (f.forSnapshot?.(s) ?? s));
+    payloadStates.set(f.name, s instanceof MerkleLog ? STORED_TREE : (f.forSnapshot?.(s) ?? s));
   }
   // One v8.serialize for all states: objects shared between folds (and the timeline's array of the
   // same incident objects as the map) keep their identity when read back.
@@ -167,8 +173,9 @@ export interface LoadedSnapshot extends SnapshotState {
 }
 
 /**
- * `storedTree`, when given, is the tree of the store's leaf hashes: a snapshot is used only if its
- * root is that tree's root of the same size.
+ * `storedTree` is the tree of the store's leaf hashes (built here when not given): a snapshot is
+ * used only if its root is that tree's root of the same size, and its Merkle fold's state is that
+ * tree's prefix.
  */
 export async function loadSnapshot(
   dir: string,
@@ -233,33 +240,31 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
   } else if (header.lastLeaf !== undefined) {
     throw new Error('an empty snapshot with a last leaf');
   }
-  if (storedTree !== undefined && (BigInt(storedTree.size) < next || storedTree.root(Number(next)).toString('base64') !== header.root)) {
+  const tree = storedTree ?? (await storedLeafTree(store, next));
+  return statesOf(decoded, folds, tree);
+}
+
+/**
+ * The read models a snapshot holds, decoded (checksum and header checked, and its root against
+ * `storedTree`, whose prefix is the Merkle fold's state; nothing else against a store).
+ */
+export function decodeStates(bytes: Buffer, folds: readonly Projection[], storedTree: MerkleLog): SnapshotState {
+  return statesOf(decodeHeader(bytes, folds), folds, storedTree);
+}
+
+function statesOf({ header, next, body, headerLen }: Decoded, folds: readonly Projection[], storedTree: MerkleLog): SnapshotState {
+  if (BigInt(storedTree.size) < next || storedTree.root(Number(next)).toString('base64') !== header.root) {
     throw new Error(`its root is not the root of the store's first ${next} leaf hashes: it was written from another tree`);
   }
-  return statesOf(decoded, folds);
-}
-
-/** The read models a snapshot holds, decoded (checksum, header and tree checked; nothing against a store). */
-export function decodeStates(bytes: Buffer, folds: readonly Projection[]): SnapshotState {
-  return statesOf(decodeHeader(bytes, folds), folds);
-}
-
-function statesOf({ header, next, body, headerLen }: Decoded, folds: readonly Projection[]): SnapshotState {
+  if (next > 0n && storedTree.leafHash(Number(next) - 1).toString('base64') !== header.lastLeaf) throw new Error('the stored leaf hash of its last event differs from the header');
   const stored = deserializeCopying(body.subarray(8 + headerLen)) as Map<string, unknown>;
   if (!(stored instanceof Map)) throw new Error('payload is not a map of states');
   const states = new Map<string, unknown>();
   for (const f of folds) {
     if (!stored.has(f.name)) throw new Error(`no state for fold ${f.name}`);
     const s = stored.get(f.name);
-    if (typeof s === 'object' && s !== null && '$merkle' in s) {
-      const tree = MerkleLog.deserialize((s as MerkleBytes).$merkle);
-      if (BigInt(tree.size) !== next) throw new Error(`Merkle tree holds ${tree.size} leaves, next is ${next}`);
-      if (tree.root().toString('base64') !== header.root) throw new Error('Merkle root differs from the header');
-      if (next > 0n && tree.leafHash(tree.size - 1).toString('base64') !== header.lastLeaf) throw new Error('last leaf of the tree differs from the header');
-      states.set(f.name, tree);
-    } else {
-      states.set(f.name, f.afterRestore ? f.afterRestore(s) : s);
-    }
+    if (isStoredTreeMark(s)) states.set(f.name, storedTree.prefix(Number(next)));
+    else states.set(f.name, f.afterRestore ? f.afterRestore(s) : s);
   }
   if (treeOf(states) === undefined) throw new Error('no Merkle tree in the snapshot');
   return { next, states };

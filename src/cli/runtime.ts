@@ -78,11 +78,14 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     let closing = false;
     let background: Promise<void> = Promise.resolve();
     if (restored !== undefined && integrity.tampered === undefined) {
+      // Only the closures of this block hold the stored tree and the snapshot's bytes (hundreds of
+      // megabytes at a million events): both go with the background check.
+      const tree = storedTree;
       let bytes: Buffer | undefined = restored.bytes;
       integrity.begin('snapshot');
-      background = checkSparedEvents(store, folds, restored.next, storedTree, integrity, {
+      background = checkSparedEvents(store, folds, restored.next, tree, integrity, {
         restored: () => {
-          const states = bytes === undefined ? new Map<string, unknown>() : decodeStates(bytes, folds).states;
+          const states = bytes === undefined ? new Map<string, unknown>() : decodeStates(bytes, folds, tree).states;
           bytes = undefined;
           return states;
         },

@@ -15,7 +15,7 @@ export const EMPTY_ROOT: Buffer = crypto.createHash('sha256').digest();
 
 // crypto.hash (Node ≥ 20.12) skips the Hash object, which is most of the cost of hashing 65 bytes.
 const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash;
-const sha256: (data: Buffer) => Buffer = oneShot
+export const sha256: (data: Buffer) => Buffer = oneShot
   ? (data) => oneShot('sha256', data, 'buffer')
   : (data) => crypto.createHash('sha256').update(data).digest();
 
@@ -70,6 +70,30 @@ class Level {
   /** Appends `n` consecutive hashes from `src` at `offset`. */
   pushAll(src: Buffer, offset: number, n: number): void {
     for (let k = 0; k < n; k++) this.push(src.subarray(offset + k * HASH_SIZE, offset + (k + 1) * HASH_SIZE));
+  }
+
+  /** A level over `n` hashes laid end to end in `buf` (kept, not copied). */
+  static over(buf: Buffer, n: number): Level {
+    const level = new Level();
+    for (let off = 0; off < n * HASH_SIZE; off += CHUNK_HASHES * HASH_SIZE) {
+      level.chunks.push(buf.subarray(off, Math.min(off + CHUNK_HASHES * HASH_SIZE, n * HASH_SIZE)));
+    }
+    level.count = n;
+    return level;
+  }
+
+  /** A copy of the first `n` hashes. */
+  prefix(n: number): Level {
+    const level = new Level();
+    let remaining = n * HASH_SIZE;
+    for (const chunk of this.chunks) {
+      if (remaining <= 0) break;
+      const len = Math.min(remaining, chunk.length);
+      level.chunks.push(Buffer.from(chunk.subarray(0, len)));
+      remaining -= len;
+    }
+    level.count = n;
+    return level;
   }
 
   writeTo(dst: Buffer, offset: number): number {
@@ -140,6 +164,18 @@ export class MerkleLog {
     return this.levels[0]!.count - 1;
   }
 
+  /**
+   * The tree of the first `size` leaves. Every node it holds is a node of this tree (level k keeps
+   * the first ⌊size/2^k⌋), so nothing is hashed: a copy of what is stored.
+   */
+  prefix(size: number): MerkleLog {
+    this.checkSize(size, 'size');
+    const log = new MerkleLog();
+    log.levels = [this.levels[0]!.prefix(size)];
+    for (let k = 1, c = half(size); c > 0; k++, c = half(c)) log.levels.push(this.levels[k]!.prefix(c));
+    return log;
+  }
+
   leafHash(index: number): Buffer {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.size) {
       throw new RangeError(`leaf index ${index} out of range [0, ${this.size})`);
@@ -184,6 +220,30 @@ export class MerkleLog {
     for (const level of this.levels) off = level.writeTo(buf, off);
     sha256(buf.subarray(0, off)).copy(buf, off);
     return buf;
+  }
+
+  /**
+   * The tree over `n` leaf hashes laid end to end in `leaves` (which it keeps), built level by
+   * level: each parent hashed once from its two adjacent children, as `append` would, without the
+   * per-leaf bookkeeping. What start-up builds from the stored leaf hashes.
+   */
+  static fromLeaves(leaves: Buffer, n: number = leaves.length / HASH_SIZE): MerkleLog {
+    if (!isSize(n) || leaves.length < n * HASH_SIZE) throw new RangeError(`${n} leaves need ${n * HASH_SIZE} bytes`);
+    const log = new MerkleLog();
+    log.levels = [Level.over(leaves, n)];
+    const node = Buffer.alloc(1 + 2 * HASH_SIZE);
+    node[0] = 0x01;
+    let below = leaves;
+    for (let c = half(n); c > 0; c = half(c)) {
+      const up = Buffer.allocUnsafeSlow(c * HASH_SIZE);
+      for (let i = 0; i < c; i++) {
+        below.copy(node, 1, 2 * i * HASH_SIZE, (2 * i + 2) * HASH_SIZE);
+        sha256(node).copy(up, i * HASH_SIZE);
+      }
+      log.levels.push(Level.over(up, c));
+      below = up;
+    }
+    return log;
   }
 
   static deserialize(buf: Buffer): MerkleLog {

@@ -18,6 +18,9 @@ import { MerkleLog } from '../../src/log/merkle.ts';
 import type { EventStore } from '../../src/store/port.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { LogGenerator } from '../../scripts/gen-log.ts';
+import { ClaimState, type ViewState } from '../../projections/incident-view/fold.ts';
+import { getIncident } from '../../projections/incident-view/cache.ts';
+import { getClaim } from '../../projections/incident-view/render.ts';
 
 interface Fixture {
   dir: string;
@@ -105,27 +108,58 @@ t.test('snapshot + catch-up equals a full replay', async (t) => {
   t.equal(caughtUp.state<MerkleLog>('merkle').root().toString('base64'), replay.merkle!.split(' ')[1]);
 });
 
-t.test('projection states hold only Maps, arrays and plain objects, so v8 keeps them whole', async (t) => {
+t.test('projection states come back from a snapshot with the same kinds of objects (v8 keeps plain data; afterRestore rebuilds classes)', async (t) => {
   const f = await fixture(t);
   const live = await liveFrom(f.store, f.folds);
-  const bad: string[] = [];
-  const seen = new Set<unknown>();
-  const walk = (v: unknown, at: string): void => {
-    if (typeof v === 'function') bad.push(`${at}: function`);
-    if (typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
-    if (v instanceof MerkleLog) return; // written with its own serialize()
-    if (v instanceof Map) {
-      for (const [k, x] of v) walk(x, `${at}.get(${String(k)})`);
-      return;
-    }
-    if (Buffer.isBuffer(v)) return;
-    const proto = Object.getPrototypeOf(v) as unknown;
-    if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) bad.push(`${at}: ${(v as object).constructor?.name}`);
-    for (const [k, x] of Object.entries(v)) walk(x, `${at}.${k}`);
+  const kinds = (states: Map<string, unknown>): string[] => {
+    const out: string[] = [];
+    const seen = new Set<unknown>();
+    const walk = (v: unknown, at: string): void => {
+      if (typeof v === 'function') out.push(`${at}: function`);
+      if (typeof v !== 'object' || v === null || seen.has(v)) return;
+      seen.add(v);
+      if (v instanceof MerkleLog) return; // written with its own serialize()
+      if (v instanceof Map) {
+        for (const [k, x] of v) walk(x, `${at}.get(${String(k)})`);
+        return;
+      }
+      if (Buffer.isBuffer(v)) return;
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) out.push(`${at}: ${(v as object).constructor?.name}`);
+      for (const [k, x] of Object.entries(v)) walk(x, `${at}.${k}`);
+    };
+    for (const [name, s] of states) walk(s, name);
+    return out.sort();
   };
-  for (const [name, s] of live.snapshot().states) walk(s, name);
-  t.same(bad, []);
+  const before = kinds(live.snapshot().states);
+  t.ok(before.some((k) => k.endsWith(': ClaimState')), 'the incident view keeps its claims as ClaimState');
+  t.notOk(before.some((k) => k.endsWith(': function')), 'no functions in a state');
+  await saveSnapshot(f.dir, live, f.folds);
+  const restored = await loadSnapshot(f.dir, f.store, f.folds);
+  t.ok(restored);
+  t.same(kinds(restored?.states ?? new Map()), before);
+});
+
+t.test('a snapshot restore and a replay give the same answers, every incident and claim, with compact claims', async (t) => {
+  const f = await fixture(t);
+  const replayed = await liveFrom(f.store, f.folds);
+  await saveSnapshot(f.dir, replayed, f.folds);
+  const restored = await loadSnapshot(f.dir, f.store, f.folds);
+  t.ok(restored, 'the snapshot is used');
+  const a = replayed.state<ViewState>('incident-view');
+  const b = restored?.states.get('incident-view') as ViewState;
+  t.same([...b.incidents.keys()], [...a.incidents.keys()]);
+  let claims = 0;
+  for (const [id, inc] of a.incidents) {
+    t.same(getIncident(b, id), getIncident(a, id), `incident ${id}`);
+    for (const claimId of inc.claims.keys()) {
+      claims++;
+      t.ok(b.incidents.get(id)?.claims.get(claimId) instanceof ClaimState, 'a restored claim is a ClaimState');
+      t.same(getClaim(b, id, claimId), getClaim(a, id, claimId));
+    }
+  }
+  t.ok(claims > 50, `${claims} claims compared`);
+  t.same(b.order.map((i) => i.incidentId), a.order.map((i) => i.incidentId), 'the timeline order');
 });
 
 t.test('a corrupted snapshot is discarded and the models rebuilt from the log', async (t) => {

@@ -285,3 +285,40 @@ t.test('serialize / deserialize', async (t) => {
   t.throws(() => MerkleLog.deserialize(Buffer.concat([snap, Buffer.alloc(32)])), /invalid Merkle log snapshot/);
   t.throws(() => MerkleLog.deserialize(Buffer.alloc(10)), /invalid Merkle log snapshot/);
 });
+
+t.test('prefix(n) is the tree of the first n leaves, and grows on its own', async (t) => {
+  const leaves = Array.from({ length: 70_000 }, (_, i) => createHash('sha256').update(`leaf ${i}`).digest());
+  const full = new MerkleLog();
+  for (const l of leaves) full.append(l);
+  for (const n of [0, 1, 2, 3, 7, 8, 1000, 32_768, 32_769, 65_536, 69_999, 70_000]) {
+    const p = full.prefix(n);
+    const fresh = new MerkleLog();
+    for (const l of leaves.slice(0, n)) fresh.append(l);
+    t.equal(p.size, n);
+    t.ok(p.root().equals(fresh.root()), `root of prefix ${n}`);
+    t.ok(p.serialize().equals(fresh.serialize()), `every node of prefix ${n}`);
+    // Appending to the copy leaves the original alone.
+    if (n < leaves.length) {
+      p.append(leaves[n]!);
+      fresh.append(leaves[n]!);
+      t.ok(p.root().equals(fresh.root()), `prefix ${n} grown by one`);
+    }
+  }
+  t.equal(full.size, 70_000);
+  t.throws(() => full.prefix(70_001), RangeError);
+});
+
+t.test('fromLeaves builds the tree append builds, and it grows like one', async (t) => {
+  for (const n of [0, 1, 2, 3, 5, 8, 33, 1000, 32_768, 32_770, 70_001]) {
+    const leaves = Array.from({ length: n }, (_, i) => createHash('sha256').update(`leaf ${n} ${i}`).digest());
+    const appended = new MerkleLog();
+    for (const l of leaves) appended.append(l);
+    const built = MerkleLog.fromLeaves(Buffer.concat(leaves));
+    t.equal(built.size, n);
+    t.ok(built.serialize().equals(appended.serialize()), `every node at ${n} leaves`);
+    const extra = createHash('sha256').update('one more').digest();
+    built.append(extra);
+    appended.append(extra);
+    t.ok(built.root().equals(appended.root()), `root after one more leaf at ${n}`);
+  }
+});

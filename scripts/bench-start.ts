@@ -1,0 +1,136 @@
+/**
+ * Start-up and memory at scale on a generated store (scripts/gen-log.ts), each start in a fresh
+ * child process so that one run's heap does not inflate the next:
+ * - after a replay (no snapshot): openRuntime → ready, then the RSS after GC; its close leaves a snapshot;
+ * - after a snapshot restore: openRuntime → ready (the time to serve), the background verification
+ *   (/health `verifying` until it ends: every spared leaf recomputed, the folds compared with the
+ *   snapshot), then the RSS after GC;
+ * - the limit beside them: a raw better-sqlite3 read + JSON.parse loop over the same rows.
+ * Medians of `--runs` runs.
+ *
+ *   npx tsx scripts/gen-log.ts --events 1000000 --dir data/bench1m
+ *   node --expose-gc --import tsx scripts/bench-start.ts --dir data/bench1m [--runs 3]
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { openRuntime } from '../src/cli/runtime.ts';
+import { snapshotPath } from '../src/app/snapshots.ts';
+import { loadConfig } from '../src/config.ts';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    child: { type: 'string' },
+  },
+});
+if (values.dir === undefined) throw new Error('--dir <a store made by scripts/gen-log.ts> is required');
+const dir = path.resolve(values.dir);
+const runs = Number(values.runs);
+const file = path.join(dir, 'events.sqlite3');
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function env(): NodeJS.ProcessEnv {
+  return { ...process.env, PALIMPSEST_DATA_DIR: dir, PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: 'bench-admin-token-0123456789' };
+}
+
+/** RSS after several collections a moment apart: large buffers freed by the first leave RSS only once finalised. */
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 4; i++) {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return process.memoryUsage();
+}
+
+interface ChildResult {
+  readyMs: number;
+  backgroundMs: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  events: number;
+}
+
+/** Child: open the runtime as `serve` would; report timings and memory as one JSON line. */
+async function child(): Promise<void> {
+  const t0 = performance.now();
+  const rt = await openRuntime(loadConfig(env()));
+  const readyMs = performance.now() - t0;
+  const res = await rt.app.inject({ method: 'GET', url: '/health' });
+  if (res.statusCode !== 200) throw new Error(`/health answered ${res.statusCode} right after start: ${res.body}`);
+  const b0 = performance.now();
+  await rt.selfCheck;
+  const backgroundMs = performance.now() - b0;
+  const check = rt.integrity.status;
+  if (check.status !== 'ok') throw new Error(`the self-check says ${JSON.stringify(check)}`);
+  const mem = await settledMemory();
+  await rt.close();
+  const out: ChildResult = { readyMs, backgroundMs, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, events: Number(rt.live.next) };
+  console.log(JSON.stringify(out));
+}
+
+function runChild(): ChildResult {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--dir', dir, '--child', 'start'], {
+    env: env(), encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+function rawLoop(): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const t0 = performance.now();
+    let sink = 0;
+    for (const row of db.prepare('SELECT idx, stream, revision, event_id, type, recorded_at, data, metadata, leaf_hash FROM events ORDER BY idx').iterate()) {
+      const r = row as { data: string; metadata: string };
+      sink += Object.keys(JSON.parse(r.data) as object).length + Object.keys(JSON.parse(r.metadata) as object).length;
+    }
+    if (sink < 0) console.log(sink);
+    return performance.now() - t0;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(file)) throw new Error(`${file} not found: generate it with scripts/gen-log.ts`);
+  const fmt = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+  const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  const raw = median(Array.from({ length: runs }, () => rawLoop()));
+  const replays: ChildResult[] = [];
+  const restores: ChildResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    fs.rmSync(snapshotPath(dir), { force: true });
+    replays.push(runChild()); // its close() leaves a fresh snapshot behind
+  }
+  const snapBytes = fs.statSync(snapshotPath(dir)).size;
+  for (let i = 0; i < runs; i++) restores.push(runChild());
+  const m = (xs: ChildResult[], k: keyof ChildResult): number => median(xs.map((x) => x[k]));
+  const rows: [string, string][] = [
+    ['events', m(replays, 'events').toLocaleString('en')],
+    ['raw loop: better-sqlite3 rows + JSON.parse', fmt(raw)],
+    ['start without snapshot (openRuntime → ready)', fmt(m(replays, 'readyMs'))],
+    ['RSS after GC, after a replay', `${mb(m(replays, 'rss'))} (heap ${mb(m(replays, 'heapUsed'))} used of ${mb(m(replays, 'heapTotal'))}, external ${mb(m(replays, 'external'))})`],
+    ['start with snapshot (openRuntime → ready)', fmt(m(restores, 'readyMs'))],
+    [`background verification of ${m(restores, 'events')} events`, fmt(m(restores, 'backgroundMs'))],
+    ['RSS after GC, after a snapshot restore', `${mb(m(restores, 'rss'))} (heap ${mb(m(restores, 'heapUsed'))} used of ${mb(m(restores, 'heapTotal'))}, external ${mb(m(restores, 'external'))})`],
+    ['snapshot file', mb(snapBytes)],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  console.log(`bench-start: ${dir}, medians of ${runs}, Node ${process.version}`);
+  for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+if (values.child === 'start') await child();
+else await main();
