@@ -12,10 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { allFolds } from '../src/app/folds.ts';
 import { foldLog } from '../src/app/live-models.ts';
 import { readLog } from '../src/store/read-log.ts';
@@ -24,27 +21,9 @@ import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { BIG_INCIDENT } from './gen-log.ts';
+import { childRole, dir, env, file, rawLoop, runs } from './bench/big-log-args.ts';
+import { median } from './bench/lib.ts';
 
-const { values } = parseArgs({
-  options: {
-    dir: { type: 'string' },
-    runs: { type: 'string', default: '3' },
-    child: { type: 'string' },
-  },
-});
-if (values.dir === undefined) throw new Error('--dir <a store made by scripts/gen-log.ts> is required');
-const dir = path.resolve(values.dir);
-const runs = Number(values.runs);
-const file = path.join(dir, 'events.sqlite3');
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, PALIMPSEST_DATA_DIR: dir, PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: 'bench-admin-token-0123456789' };
-}
 
 /** Child: open the runtime as `serve` would, report timings and memory as one JSON line. */
 async function child(): Promise<void> {
@@ -123,25 +102,6 @@ async function readOnly(): Promise<number> {
   }
 }
 
-function rawLoop(): { ms: number; events: number } {
-  const db = new Database(file, { readonly: true });
-  try {
-    const t0 = performance.now();
-    let n = 0;
-    let sink = 0;
-    for (const row of db.prepare('SELECT idx, stream, revision, event_id, type, recorded_at, data, metadata, leaf_hash FROM events ORDER BY idx').iterate()) {
-      const r = row as { data: string; metadata: string };
-      const data = JSON.parse(r.data) as object;
-      const metadata = JSON.parse(r.metadata) as object;
-      sink += Object.keys(data).length + Object.keys(metadata).length;
-      n++;
-    }
-    if (sink < 0) console.log(sink);
-    return { ms: performance.now() - t0, events: n };
-  } finally {
-    db.close();
-  }
-}
 
 async function main(): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`${file} not found: generate it with scripts/gen-log.ts`);
@@ -191,5 +151,5 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
 }
 
-if (values.child === 'restart') await child();
+if (childRole === 'restart') await child();
 else await main();

@@ -13,34 +13,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { openRuntime } from '../src/cli/runtime.ts';
 import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
+import { childRole, dir, env, file, rawLoop, runs } from './bench/big-log-args.ts';
+import { median } from './bench/lib.ts';
 
-const { values } = parseArgs({
-  options: {
-    dir: { type: 'string' },
-    runs: { type: 'string', default: '3' },
-    child: { type: 'string' },
-  },
-});
-if (values.dir === undefined) throw new Error('--dir <a store made by scripts/gen-log.ts> is required');
-const dir = path.resolve(values.dir);
-const runs = Number(values.runs);
-const file = path.join(dir, 'events.sqlite3');
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, PALIMPSEST_DATA_DIR: dir, PALIMPSEST_DEMO: 'false', PALIMPSEST_ADMIN_TOKEN: 'bench-admin-token-0123456789' };
-}
 
 /** RSS after several collections a moment apart: large buffers freed by the first leave RSS only once finalised. */
 async function settledMemory(): Promise<NodeJS.MemoryUsage> {
@@ -87,27 +66,12 @@ function runChild(): ChildResult {
   return JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult;
 }
 
-function rawLoop(): number {
-  const db = new Database(file, { readonly: true });
-  try {
-    const t0 = performance.now();
-    let sink = 0;
-    for (const row of db.prepare('SELECT idx, stream, revision, event_id, type, recorded_at, data, metadata, leaf_hash FROM events ORDER BY idx').iterate()) {
-      const r = row as { data: string; metadata: string };
-      sink += Object.keys(JSON.parse(r.data) as object).length + Object.keys(JSON.parse(r.metadata) as object).length;
-    }
-    if (sink < 0) console.log(sink);
-    return performance.now() - t0;
-  } finally {
-    db.close();
-  }
-}
 
 async function main(): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`${file} not found: generate it with scripts/gen-log.ts`);
   const fmt = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
   const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
-  const raw = median(Array.from({ length: runs }, () => rawLoop()));
+  const raw = median(Array.from({ length: runs }, () => rawLoop().ms));
   const replays: ChildResult[] = [];
   const restores: ChildResult[] = [];
   for (let i = 0; i < runs; i++) {
@@ -132,5 +96,5 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
 }
 
-if (values.child === 'start') await child();
+if (childRole === 'start') await child();
 else await main();
