@@ -2,10 +2,11 @@
  * Checkpointed states of one large incident, so that an as-of read folds at most a checkpoint's
  * spacing of events instead of the incident's whole stream (docs/operations.md, "Costly reads").
  *
- * A checkpoint is the incident's state after its first `count` events, with claim states of its
- * own: the fold updates a claim's state in place (fold.ts, ClaimState), so a checkpoint and every
- * read started from it copy each claim. Reading at a point copies the nearest checkpoint at or
- * before it and folds the events between.
+ * A checkpoint is the incident's state after its first `count` events. Its claim states are frozen
+ * (claim-texts.ts): the fold updates a claim's state in place (fold.ts, ClaimState), so a fold that
+ * goes on from a checkpoint copies a frozen claim before the first event that changes it, and
+ * leaves every other one shared, with its JSON text made once. Reading at a point starts from the
+ * nearest checkpoint at or before it and folds the events between.
  *
  * Statement time (knownAt) is served from the same checkpoints: a claim none of whose statements
  * (record, revisions, retractions) is dated after knownAt folds the same with or without the
@@ -16,7 +17,8 @@ import { statedInstant } from '../../src/domain/values.ts';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { upperBound } from '../collections.ts';
 import { readData } from '../event-data.ts';
-import { applyToIncident, initialViewState, type ClaimState, type IncidentState, type ViewState } from './fold.ts';
+import { ClaimTexts } from './claim-texts.ts';
+import { applyToIncident, initialViewState, type IncidentState, type ViewState } from './fold.ts';
 
 interface Checkpoint {
   /** Events folded: the state after events[0 .. count). */
@@ -38,8 +40,10 @@ export interface Checkpoints {
   readonly statements: Statement[];
   /** Events whose statements are indexed. */
   indexed: number;
-  /** Claim states held over every checkpoint: what the checkpoints cost in memory. */
+  /** Claim entries held over every checkpoint: what the checkpoints cost in memory. */
   size: number;
+  /** The checkpoints' frozen claim states and their texts. */
+  readonly texts: ClaimTexts;
 }
 
 /** Below this many events an incident is folded whole: checkpoints would cost more than they save. */
@@ -52,22 +56,21 @@ const MIN_SPACING = 1_000;
  * Checkpoints for a stream of `events`, spaced so that they hold about half of `maxClaims` claim
  * states (a stream of n events gives at most n claims, so n²/2 over checkpoints every `every`).
  */
-export function newCheckpoints(events: number, maxClaims: number): Checkpoints {
+export function newCheckpoints(events: number, maxClaims: number, maxTextBytes: number): Checkpoints {
   const every = Math.max(MIN_SPACING, Math.ceil(events / POINTS), Math.ceil((events * events) / maxClaims));
-  return { every, points: [], statements: [], indexed: 0, size: 0 };
+  return { every, points: [], statements: [], indexed: 0, size: 0, texts: new ClaimTexts(maxTextBytes) };
 }
 
 function scratch(knownAt?: string): ViewState {
   return initialViewState({ cacheLimit: 0, ...(knownAt !== undefined ? { knownAt } : {}) });
 }
 
+/** The incident's fields and its claims' map of its own; the claim states themselves are shared. */
 function copy(inc: IncidentState): IncidentState {
-  const claims = new Map<string, ClaimState>();
-  for (const [id, c] of inc.claims) claims.set(id, c.clone());
-  return { ...inc, claims };
+  return { ...inc, claims: new Map(inc.claims) };
 }
 
-/** A scratch fold holding a copy of `inc` (or nothing), to apply further events to. */
+/** A scratch fold holding a copy of `inc` (or nothing), to apply further events to with applyOwn. */
 function foldFrom(inc: IncidentState | undefined, knownAt?: string): ViewState {
   const state = scratch(knownAt);
   if (inc !== undefined) {
@@ -83,6 +86,17 @@ function only(state: ViewState): IncidentState | undefined {
   return first.done === true ? undefined : first.value;
 }
 
+/** Applies `e` to the scratch fold, first copying the frozen state of the claim it may change. */
+function applyOwn(texts: ClaimTexts, state: ViewState, e: StoredEvent): void {
+  const claimId = (readData(e) as { claimId?: unknown }).claimId;
+  if (typeof claimId === 'string') {
+    const inc = only(state);
+    const c = inc?.claims.get(claimId);
+    if (inc !== undefined && c !== undefined && texts.isFrozen(c)) inc.claims.set(claimId, c.clone());
+  }
+  applyToIncident(state, e);
+}
+
 /**
  * Brings the checkpoints up to `events` (the incident's whole stream, oldest first): folds on
  * from the last checkpoint, keeping a copy every `every` events, and indexes new statements.
@@ -94,10 +108,11 @@ export function extendCheckpoints(cp: Checkpoints, events: readonly StoredEvent[
   if (events.length - count < cp.every) return;
   const state = foldFrom(last?.inc);
   while (events.length - count >= cp.every) {
-    for (const e of events.slice(count, count + cp.every)) applyToIncident(state, e);
+    for (const e of events.slice(count, count + cp.every)) applyOwn(cp.texts, state, e);
     count += cp.every;
     const inc = only(state);
     if (inc === undefined) continue; // not registered yet: nothing worth keeping
+    for (const c of inc.claims.values()) cp.texts.freeze(c);
     const kept = copy(inc);
     cp.points.push({ count, inc: kept });
     cp.size += kept.claims.size;
@@ -119,13 +134,14 @@ function indexStatement(cp: Checkpoints, e: StoredEvent, position: number): void
 /**
  * The incident's state after its first `end` events, with an optional statement-time filter;
  * undefined when it was not registered by then. `byClaim` gives the positions of a claim's events.
- * The result is the caller's own: it shares nothing that a later fold changes.
+ * The result's map and fields are the caller's own; its claim states may be frozen ones, shared
+ * with the checkpoints (read them, never change them).
  */
 export function stateAt(cp: Checkpoints, events: readonly StoredEvent[], end: number, knownAt: string | undefined, byClaim: (claimId: string) => readonly number[]): IncidentState | undefined {
   const at = upperBound(cp.points, (p) => (p.count <= end ? -1 : 1)) - 1;
   const from = cp.points[at];
   const state = foldFrom(from?.inc);
-  for (let i = from?.count ?? 0; i < end; i++) applyToIncident(state, events[i] as StoredEvent);
+  for (let i = from?.count ?? 0; i < end; i++) applyOwn(cp.texts, state, events[i] as StoredEvent);
   const inc = only(state);
   if (inc === undefined || knownAt === undefined) return inc;
   for (const claimId of hiddenClaims(cp, end, knownAt)) {

@@ -77,17 +77,9 @@ export function resolveFacts(inc: IncidentState, only?: ReadonlySet<string>): Re
  * renders a large incident can let other work run between the steps.
  */
 export function* factsSteps(inc: IncidentState, only?: ReadonlySet<string>): Generator<void, Record<string, FactView>> {
-  const byKey = new Map<string, ClaimState[]>();
-  for (const c of inc.claims.values()) {
-    if (only !== undefined && !only.has(c.key)) continue;
-    let list = byKey.get(c.key);
-    if (list === undefined) byKey.set(c.key, (list = []));
-    list.push(c);
-  }
   const facts: Record<string, FactView> = {};
   let done = 0;
-  for (const key of [...byKey.keys()].sort()) {
-    const claims = byKey.get(key) ?? [];
+  for (const [key, claims] of groupByFact(inc, only)) {
     const first = claims[0];
     if (first === undefined) continue;
     const resolution = resolveFact(first.predicate, claims);
@@ -99,6 +91,18 @@ export function* factsSteps(inc: IncidentState, only?: ReadonlySet<string>): Gen
     facts[key] = { ...resolution, claims: views };
   }
   return facts;
+}
+
+/** The incident's claims grouped by fact key, keys sorted, claims in recording order. */
+export function groupByFact(inc: IncidentState, only?: ReadonlySet<string>): [string, ClaimState[]][] {
+  const byKey = new Map<string, ClaimState[]>();
+  for (const c of inc.claims.values()) {
+    if (only !== undefined && !only.has(c.key)) continue;
+    let list = byKey.get(c.key);
+    if (list === undefined) byKey.set(c.key, (list = []));
+    list.push(c);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Runs steps to the end at once. */

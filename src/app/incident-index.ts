@@ -2,6 +2,7 @@ import { incidentStream, INCIDENT_STREAM_PREFIX } from '../domain/events.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
 import { CHECKPOINT_MIN_EVENTS, extendCheckpoints, newCheckpoints, stateAt, type Checkpoints } from '../../projections/incident-view/checkpoints.ts';
+import { ClaimTexts } from '../../projections/incident-view/claim-texts.ts';
 import { foldView, type IncidentState } from '../../projections/incident-view/fold.ts';
 import type { LiveModels } from './live-models.ts';
 
@@ -27,6 +28,18 @@ const DEFAULT_MAX_EVENTS = 300_000;
  * beyond it the least recently read incidents lose their checkpoints, which are made again when read.
  */
 const MAX_CHECKPOINT_CLAIMS = 200_000;
+
+/**
+ * JSON text of checkpointed claim states (claim-texts.ts), over every cached incident: a few
+ * hundred bytes a claim. Beyond it the least recently read incidents lose their checkpoints too.
+ */
+const MAX_CLAIM_TEXT_BYTES = 48 * 1024 * 1024;
+
+/** An incident's state at a point, with the claim texts an as-of view of it is made from. */
+export interface StateAt {
+  inc: IncidentState;
+  texts: ClaimTexts;
+}
 
 /**
  * The streams of recently read incidents, parsed, kept current from the live subscription, with
@@ -62,25 +75,28 @@ export class IncidentIndex {
    * undefined when it is unknown or was not registered by then. A large incident is read from its
    * nearest checkpoint (projections/incident-view/checkpoints.ts), a small one folded whole.
    */
-  async stateAt(incidentId: string, end: number, knownAt: string | undefined): Promise<IncidentState | undefined> {
+  async stateAt(incidentId: string, end: number, knownAt: string | undefined): Promise<StateAt | undefined> {
     const c = await this.#get(incidentId);
     if (c === undefined) return undefined;
     if (c.events.length < CHECKPOINT_MIN_EVENTS) {
       const state = foldView(c.events.slice(0, end), knownAt !== undefined ? { knownAt } : {});
-      return state.incidents.get(incidentId);
+      const inc = state.incidents.get(incidentId);
+      // Nothing frozen: each claim is rendered afresh, and no text is kept.
+      return inc && { inc, texts: new ClaimTexts(0) };
     }
-    let cp = c.checkpoints ?? newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS);
+    let cp = c.checkpoints ?? newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS, MAX_CLAIM_TEXT_BYTES);
     const before = c.checkpoints?.size ?? 0;
     extendCheckpoints(cp, c.events);
     // Grown past its share since they were spaced: space them anew for the stream's length.
     if (cp.size > MAX_CHECKPOINT_CLAIMS) {
-      cp = newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS);
+      cp = newCheckpoints(c.events.length, MAX_CHECKPOINT_CLAIMS, MAX_CLAIM_TEXT_BYTES);
       extendCheckpoints(cp, c.events);
     }
     c.checkpoints = cp;
     this.#checkpointed += cp.size - before;
     this.#evictCheckpoints(c);
-    return stateAt(cp, c.events, end, knownAt, (claimId) => c.byClaim.get(claimId) ?? []);
+    const inc = stateAt(cp, c.events, end, knownAt, (claimId) => c.byClaim.get(claimId) ?? []);
+    return inc && { inc, texts: cp.texts };
   }
 
   /**
@@ -128,6 +144,14 @@ export class IncidentIndex {
   }
 
   #onEvent(e: StoredEvent): void {
+    // A redaction rewrote a stored event: its stream, what was folded and rendered from it, go.
+    const target = e.type === 'FieldsRedacted' ? (e.data as { target?: { stream?: unknown } }).target?.stream : undefined;
+    if (typeof target === 'string' && target.startsWith(INCIDENT_STREAM_PREFIX)) {
+      const id = target.slice(INCIDENT_STREAM_PREFIX.length);
+      const hit = this.#cache.get(id);
+      if (hit !== undefined) this.#drop(id, hit);
+      return;
+    }
     if (!e.stream.startsWith(INCIDENT_STREAM_PREFIX)) return;
     const id = e.stream.slice(INCIDENT_STREAM_PREFIX.length);
     const c = this.#cache.get(id);
@@ -158,12 +182,18 @@ export class IncidentIndex {
     this.#checkpointed -= c.checkpoints?.size ?? 0;
   }
 
-  /** Least recently read first; the incident being read keeps its own. */
+  /**
+   * Least recently read first; the incident being read keeps its own. Claim texts grow as views
+   * are read, so their bytes are summed here, when checkpoints are next asked for.
+   */
   #evictCheckpoints(keep: Cached): void {
+    let textBytes = 0;
+    for (const c of this.#cache.values()) textBytes += c.checkpoints?.texts.bytes ?? 0;
     for (const c of this.#cache.values()) {
-      if (this.#checkpointed <= MAX_CHECKPOINT_CLAIMS) return;
+      if (this.#checkpointed <= MAX_CHECKPOINT_CLAIMS && textBytes <= MAX_CLAIM_TEXT_BYTES) return;
       if (c === keep || c.checkpoints === undefined) continue;
       this.#checkpointed -= c.checkpoints.size;
+      textBytes -= c.checkpoints.texts.bytes;
       delete c.checkpoints;
     }
   }

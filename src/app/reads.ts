@@ -3,14 +3,15 @@ import type { EventStore, StoredEvent } from '../store/port.ts';
 import { StreamNotFound } from '../store/port.ts';
 import { readLog } from '../store/read-log.ts';
 import { getIncident } from '../../projections/incident-view/cache.ts';
-import type { IncidentState, ViewState } from '../../projections/incident-view/fold.ts';
-import { claimView, getClaim, viewSteps, type ClaimView, type IncidentView } from '../../projections/incident-view/render.ts';
+import type { ViewState } from '../../projections/incident-view/fold.ts';
+import { viewTextSteps } from '../../projections/incident-view/claim-texts.ts';
+import { claimView, getClaim, type ClaimView, type IncidentView } from '../../projections/incident-view/render.ts';
 import { buildHistory, type HistoryEntry } from '../../projections/provenance-history.ts';
 import { buildTimeline, queryTimeline, type TimelineQuery } from '../../projections/timeline.ts';
 import { buildSources, getSource, listSources, type SourcesState } from '../../projections/sources.ts';
 import { InvalidQuery } from '../../projections/cursor.ts';
 import { AppError } from './errors.ts';
-import { cutLength, IncidentIndex } from './incident-index.ts';
+import { cutLength, IncidentIndex, type StateAt } from './incident-index.ts';
 import type { LiveModels } from './live-models.ts';
 import { inSteps } from './steps.ts';
 
@@ -19,6 +20,12 @@ export interface AsOf {
   asOf?: string;
   atRevision?: bigint;
   knownAt?: string;
+}
+
+/** An as-of view as its JSON text (made from claim texts, claim-texts.ts), with its revision. */
+export interface ViewText {
+  revision: number;
+  text: string;
 }
 
 const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
@@ -72,16 +79,17 @@ export class Reads {
   }
 
   /** The incident's folded state at an as-of point; undefined when it did not exist then. */
-  private async incidentAt(incidentId: string, at: AsOf): Promise<IncidentState | undefined> {
+  private async incidentAt(incidentId: string, at: AsOf): Promise<StateAt | undefined> {
     const cut = await this.cutAt(incidentId, at);
     return cut && this.index.stateAt(incidentId, cut.end, at.knownAt);
   }
 
-  async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
+  /** A plain read gives the live view; an as-of read its JSON text, byte for byte the view's. */
+  async incident(incidentId: string, at: AsOf): Promise<IncidentView | ViewText | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
-    return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {
-      const inc = await this.incidentAt(incidentId, at);
-      return inc && inSteps(viewSteps(inc));
+    return this.index.answer(incidentId, `view ${answerKey(at)}`, async (): Promise<ViewText | undefined> => {
+      const s = await this.incidentAt(incidentId, at);
+      return s && { revision: s.inc.revision, text: await inSteps(viewTextSteps(s.inc, s.texts)) };
     });
   }
 
@@ -110,10 +118,10 @@ export class Reads {
       revision = view.revision;
       claim = getClaim(this.view, incidentId, claimId);
     } else {
-      const inc = await this.incidentAt(incidentId, at);
-      if (!inc) return 'no-incident';
-      revision = inc.revision;
-      const c = inc.claims.get(claimId);
+      const s = await this.incidentAt(incidentId, at);
+      if (!s) return 'no-incident';
+      revision = s.inc.revision;
+      const c = s.inc.claims.get(claimId);
       claim = c && { ...claimView(c), fact: c.key };
     }
     if (!claim) return undefined;

@@ -6,6 +6,7 @@
 import type { FastifyReply } from 'fastify';
 import { inSteps } from '../app/steps.ts';
 import { RENDER_STEP, type IncidentView } from '../../projections/incident-view/render.ts';
+import { open } from '../../projections/incident-view/claim-texts.ts';
 
 const texts = new WeakMap<object, string>();
 
@@ -69,11 +70,6 @@ function* viewJsonSteps(view: IncidentView): Generator<void, string> {
   }
   parts.push(`},"revision":${JSON.stringify(revision)},"updatedAt":${JSON.stringify(updatedAt)}}`);
   return parts.join('');
-}
-
-/** An object's JSON text opened for one more member: without its closing brace, with a comma if needed. */
-function open(text: string): string {
-  return text === '{}' ? '{' : `${text.slice(0, -1)},`;
 }
 
 /** `{"items":[…],<rest>}` from items serialised once each. */

@@ -53,7 +53,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const view = await s.reads.incident(req.params.id, asOfFromQuery(req.query));
       if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
-      return replyWithEtag(req, reply, readEtag(view.revision, req.query), await viewJson(view));
+      return replyWithEtag(req, reply, readEtag(view.revision, req.query), 'text' in view ? view.text : await viewJson(view));
     });
 
     app.get('/incidents/:id/history', {

@@ -1,0 +1,84 @@
+/**
+ * A large incident's view as JSON text made from each claim's text, and the texts of claim states
+ * that never change again (those kept in checkpoints, checkpoints.ts), made once and shared by
+ * every as-of read that starts from them: such a read then costs a concatenation of texts for
+ * the claims the checkpoint holds, and a rendering only for those changed or recorded after it.
+ */
+import type { ClaimState, IncidentState } from './fold.ts';
+import { claimView, groupByFact, incidentFields, RENDER_STEP } from './render.ts';
+import { resolveFact } from '../resolve.ts';
+
+/**
+ * Claim states frozen by a checkpoint and their JSON texts. A frozen state is never changed: a fold
+ * that goes on from it changes a copy (checkpoints.ts), so its text, keyed by the object itself,
+ * stays right. Texts are kept up to `maxBytes` (string lengths); past it they are made per read.
+ */
+export class ClaimTexts {
+  readonly #frozen = new WeakSet<ClaimState>();
+  readonly #texts = new WeakMap<ClaimState, string>();
+  bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  freeze(c: ClaimState): void {
+    this.#frozen.add(c);
+  }
+
+  isFrozen(c: ClaimState): boolean {
+    return this.#frozen.has(c);
+  }
+
+  /** Whether the text of `c` is kept: what a render of it costs next time. */
+  has(c: ClaimState): boolean {
+    return this.#texts.has(c);
+  }
+
+  /** `JSON.stringify(claimView(c))`, kept when `c` is frozen and the budget allows. */
+  textOf(c: ClaimState): string {
+    const known = this.#texts.get(c);
+    if (known !== undefined) return known;
+    const text = JSON.stringify(claimView(c));
+    if (this.#frozen.has(c) && this.bytes + text.length <= this.maxBytes) {
+      this.#texts.set(c, text);
+      this.bytes += text.length;
+    }
+    return text;
+  }
+}
+
+/** A kept text costs a small part of a rendering: this many of them count as one claim rendered. */
+const KEPT_PER_RENDERED = 10;
+
+/**
+ * `JSON.stringify(viewOf(inc))`, byte for byte, made from each claim's text; pauses (yields) after
+ * every RENDER_STEP claims rendered, as factsSteps does.
+ */
+export function* viewTextSteps(inc: IncidentState, texts: ClaimTexts): Generator<void, string> {
+  const parts: string[] = [open(JSON.stringify(incidentFields(inc))), '"facts":{'];
+  let work = 0;
+  let first = true;
+  for (const [key, claims] of groupByFact(inc)) {
+    const head = claims[0];
+    if (head === undefined) continue;
+    const resolution = resolveFact(head.predicate, claims);
+    parts.push(`${first ? '' : ','}${JSON.stringify(key)}:${open(JSON.stringify(resolution))}"claims":[`);
+    first = false;
+    for (let i = 0; i < claims.length; i++) {
+      const c = claims[i] as ClaimState;
+      work += texts.has(c) ? 1 : KEPT_PER_RENDERED;
+      parts.push(i === 0 ? texts.textOf(c) : `,${texts.textOf(c)}`);
+      if (work >= RENDER_STEP * KEPT_PER_RENDERED) {
+        work = 0;
+        yield;
+      }
+    }
+    parts.push(']}');
+  }
+  parts.push(`},"revision":${JSON.stringify(inc.revision)},"updatedAt":${JSON.stringify(inc.updatedAt)}}`);
+  return parts.join('');
+}
+
+/** An object's JSON text opened for one more member: without its closing brace, with a comma if needed. */
+export function open(text: string): string {
+  return text === '{}' ? '{' : `${text.slice(0, -1)},`;
+}
