@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import t from 'tap';
+import type { StoredEvent } from '../../src/store/port.ts';
+import { extendCheckpoints, newCheckpoints, stateAt } from '../../projections/incident-view/checkpoints.ts';
+import { viewTextSteps } from '../../projections/incident-view/claim-texts.ts';
+import { buildIncidentView, runSteps } from '../../projections/incident-view/render.ts';
+import { fixtures } from '../http/harness.ts';
+
+function stored(revision: number, type: string, data: unknown): StoredEvent {
+  return {
+    stream: 'incident-big', revision: BigInt(revision), index: BigInt(revision), position: BigInt(revision),
+    recordedAt: new Date(Date.UTC(2026, 0, 1) + revision).toISOString(), eventId: randomUUID(), type, schemaVersion: 1,
+    data, metadata: { actor: 'admin', correlationId: 'claim-texts' },
+  };
+}
+
+/**
+ * Claims recorded before the checkpoints are frozen in them with their texts; events after a
+ * checkpoint revise, retract, correct (moving one to another fact) and rank some of them. Every
+ * point's text must be the full fold's, before and after those texts are kept.
+ */
+t.test('views made from kept claim texts equal the full fold, at points before and after claims change', async (t) => {
+  const events = [stored(0, 'IncidentRegistered', fixtures.incident('big'))];
+  const add = (type: string, data: unknown): void => void events.push(stored(events.length, type, data));
+  for (let i = 0; i < 2_500; i++) add('ClaimRecorded', fixtures.deaths(`c-${i}`, i % 2 === 0 ? 's1' : 's2', { kind: 'exact', value: i % 13 }));
+  const changedAt = events.length;
+  add('ClaimRevised', { claimId: 'c-5', value: { kind: 'exact', value: 99 }, statedAt: '2024-10-08' });
+  add('ClaimRetracted', { claimId: 'c-6', statedAt: '2024-10-08', reason: 'withdrawn' });
+  add('ClaimCorrected', { claimId: 'c-7', changes: { qualifiers: { group: 'police' } }, reason: 'reporting-error' });
+  add('ClaimCorrected', { claimId: 'c-8', changes: { value: { kind: 'exact', value: 42 } }, reason: 'transcription' });
+  add('ClaimRanked', { claimId: 'c-9', rank: 'preferred', reason: 'other' });
+  add('IncidentAmended', { changes: { title: 'Renamed' }, reason: 'retitled' });
+  for (let i = 2_500; i < 3_200; i++) add('ClaimRecorded', fixtures.deaths(`c-${i}`, 's1', { kind: 'exact', value: i % 7 }));
+  add('ClaimRevised', { claimId: 'c-2600', value: { kind: 'exact', value: 77 }, statedAt: '2024-10-09' });
+
+  const byClaim = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    const id = (e.data as { claimId?: unknown }).claimId;
+    if (typeof id === 'string') byClaim.set(id, [...(byClaim.get(id) ?? []), i]);
+  });
+  const cp = newCheckpoints(events.length, 1_000_000, 64 * 1024 * 1024);
+  extendCheckpoints(cp, events);
+  t.ok(cp.points.length >= 2, 'checkpoints were made');
+  const textAt = (end: number, knownAt?: string): string => {
+    const inc = stateAt(cp, events, end, knownAt, (id) => byClaim.get(id) ?? []);
+    if (inc === undefined) throw new Error('no state');
+    return runSteps(viewTextSteps(inc, cp.texts));
+  };
+  const full = (end: number, knownAt?: string): string => JSON.stringify(buildIncidentView(events.slice(0, end), knownAt !== undefined ? { knownAt } : {}));
+
+  const points = [1, 999, changedAt, changedAt + 1, changedAt + 3, changedAt + 6, 3_000, events.length - 1, events.length];
+  for (const end of points) t.equal(textAt(end), full(end), `first read at ${end}`);
+  const kept = cp.texts.bytes;
+  t.ok(kept > 0, 'texts of frozen claims were kept');
+  // Again, now from kept texts: a claim changed after a checkpoint shows its new state, one before the change its old.
+  for (const end of [...points].reverse()) t.equal(textAt(end), full(end), `again at ${end}`);
+  t.equal(cp.texts.bytes, kept, 'a second read of the same claims keeps nothing more');
+  const after = JSON.parse(textAt(events.length)) as { title: string; facts: Record<string, { claims: { claimId: string; value: unknown; status: string }[] }> };
+  t.equal(after.title, 'Renamed');
+  t.same(after.facts.deaths?.claims.find((c) => c.claimId === 'c-5')?.value, { kind: 'exact', value: 99 }, 'the revision after the checkpoint shows');
+  t.equal(after.facts.deaths?.claims.find((c) => c.claimId === 'c-6')?.status, 'retracted');
+  t.ok(after.facts['deaths{group=police}']?.claims.some((c) => c.claimId === 'c-7') ?? Object.keys(after.facts).some((k) => k !== 'deaths'), 'the erratum moved c-7');
+  const before = JSON.parse(textAt(changedAt)) as typeof after;
+  t.same(before.facts.deaths?.claims.find((c) => c.claimId === 'c-5')?.value, { kind: 'exact', value: 5 }, 'the checkpoint keeps the state before the revision');
+  // Statement time: the revision dated after knownAt is hidden, the claim refolded without it.
+  for (const knownAt of ['2024-10-07T23:59:59.999Z', '2024-10-08T12:00:00.000Z', '2024-10-06']) {
+    t.equal(textAt(events.length, knownAt), full(events.length, knownAt), `knownAt ${knownAt}`);
+  }
+});
+
+t.test('claim texts are kept up to their byte budget, and views stay whole past it', async (t) => {
+  const events = [stored(0, 'IncidentRegistered', fixtures.incident('big'))];
+  for (let i = 0; i < 2_100; i++) events.push(stored(events.length, 'ClaimRecorded', fixtures.deaths(`c-${i}`, 's1', { kind: 'exact', value: i })));
+  const cp = newCheckpoints(events.length, 1_000_000, 20_000);
+  extendCheckpoints(cp, events);
+  const inc = stateAt(cp, events, events.length, undefined, () => []);
+  if (inc === undefined) throw new Error('no state');
+  t.equal(runSteps(viewTextSteps(inc, cp.texts)), JSON.stringify(buildIncidentView(events)));
+  t.ok(cp.texts.bytes > 0 && cp.texts.bytes <= 20_000, `kept ${cp.texts.bytes} bytes`);
+});
