@@ -28,9 +28,9 @@ export class ClaimTexts {
     return this.#frozen.has(c);
   }
 
-  /** Whether the text of `c` is kept: what a render of it costs next time. */
-  has(c: ClaimState): boolean {
-    return this.#texts.has(c);
+  /** The kept text of `c`, if any. */
+  kept(c: ClaimState): string | undefined {
+    return this.#texts.get(c);
   }
 
   /** `JSON.stringify(claimView(c))`, kept when `c` is frozen and the budget allows. */
@@ -65,8 +65,11 @@ export function* viewTextSteps(inc: IncidentState, texts: ClaimTexts): Generator
     first = false;
     for (let i = 0; i < claims.length; i++) {
       const c = claims[i] as ClaimState;
-      work += texts.has(c) ? 1 : KEPT_PER_RENDERED;
-      parts.push(i === 0 ? texts.textOf(c) : `,${texts.textOf(c)}`);
+      const kept = texts.kept(c);
+      work += kept !== undefined ? 1 : KEPT_PER_RENDERED;
+      // The comma apart: a string made of it and the text would be one more object per claim.
+      if (i > 0) parts.push(',');
+      parts.push(kept ?? texts.textOf(c));
       if (work >= RENDER_STEP * KEPT_PER_RENDERED) {
         work = 0;
         yield;

@@ -12,12 +12,20 @@ interface Cached {
   byClaim: Map<string, number[]>;
   /** Answers folded from this stream, by their parameters; emptied by the stream's next event. */
   answers: Map<string, unknown>;
+  /** What the kept answers' sizes add up to (those given one: texts). */
+  answerBytes: number;
   /** Folded states every so many events, for as-of reads of a large incident; made when first needed. */
   checkpoints?: Checkpoints;
 }
 
 /** Distinct answers kept per incident: repeated reads of the same cut cost nothing, others fold. */
 const MAX_ANSWERS = 32;
+
+/**
+ * Bytes of answer text kept per incident: an as-of view of a large incident is megabytes, and a
+ * heap holding 32 of them makes every garbage collection, hence every read, slower.
+ */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /** Events held at most, over every cached incident; the least recently read incident goes first. */
 const DEFAULT_MAX_EVENTS = 300_000;
@@ -103,7 +111,7 @@ export class IncidentIndex {
    * The answer for `key` folded from the incident's stream as it is now: computed once, then
    * served until the stream changes (a new event empties the incident's answers).
    */
-  async answer<T>(incidentId: string, key: string, compute: () => Promise<T>): Promise<T> {
+  async answer<T>(incidentId: string, key: string, compute: () => Promise<T>, size: (value: T) => number = () => 0): Promise<T> {
     const c = this.#cache.get(incidentId);
     if (c?.answers.has(key) === true) return c.answers.get(key) as T;
     const length = c?.events.length;
@@ -111,8 +119,11 @@ export class IncidentIndex {
     const now = this.#cache.get(incidentId);
     // Only when nothing was appended meanwhile: the answer must belong to the stream it is kept for.
     if (now !== undefined && (c === undefined || (now === c && now.events.length === length))) {
-      if (now.answers.size >= MAX_ANSWERS) now.answers.clear();
+      const bytes = size(value);
+      if (bytes > MAX_ANSWER_BYTES) return value;
+      if (now.answers.size >= MAX_ANSWERS || now.answerBytes + bytes > MAX_ANSWER_BYTES) clearAnswers(now);
       now.answers.set(key, value);
+      now.answerBytes += bytes;
     }
     return value;
   }
@@ -131,7 +142,7 @@ export class IncidentIndex {
       if (err instanceof StreamNotFound) return undefined;
       throw err;
     }
-    const c: Cached = { events: [], byClaim: new Map(), answers: new Map() };
+    const c: Cached = { events: [], byClaim: new Map(), answers: new Map(), answerBytes: 0 };
     for (const e of events) add(c, e);
     // Another read of the same incident may have filled the entry meanwhile; keep the longer one.
     const other = this.#cache.get(incidentId);
@@ -202,12 +213,17 @@ export class IncidentIndex {
 function add(c: Cached, e: StoredEvent): void {
   const at = c.events.length;
   c.events.push(e);
-  c.answers.clear();
+  clearAnswers(c);
   const claimId = (e.data as { claimId?: unknown }).claimId;
   if (typeof claimId !== 'string') return;
   const list = c.byClaim.get(claimId);
   if (list === undefined) c.byClaim.set(claimId, [at]);
   else list.push(at);
+}
+
+function clearAnswers(c: Cached): void {
+  c.answers.clear();
+  c.answerBytes = 0;
 }
 
 /**

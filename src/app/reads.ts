@@ -90,7 +90,7 @@ export class Reads {
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async (): Promise<ViewText | undefined> => {
       const s = await this.incidentAt(incidentId, at);
       return s && { revision: s.inc.revision, text: await inSteps(viewTextSteps(s.inc, s.texts)) };
-    });
+    }, (v) => v?.text.length ?? 0);
   }
 
   async history(incidentId: string, at: AsOf, filter: { fact?: string; claimId?: string }): Promise<{ revision: number; items: HistoryEntry[] } | undefined> {
