@@ -16,6 +16,8 @@ import { resolveFact } from '../resolve.ts';
 export class ClaimTexts {
   readonly #frozen = new WeakSet<ClaimState>();
   readonly #texts = new WeakMap<ClaimState, string>();
+  /** The joined texts of BLOCK consecutive frozen claims of a fact, keyed by the first of them. */
+  readonly #blocks = new WeakMap<ClaimState, { members: readonly ClaimState[]; text: string }>();
   bytes = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -31,6 +33,24 @@ export class ClaimTexts {
   /** The kept text of `c`, if any. */
   kept(c: ClaimState): string | undefined {
     return this.#texts.get(c);
+  }
+
+  /** The kept text of claims[from, from + BLOCK), if these very claims were joined before. */
+  block(claims: readonly ClaimState[], from: number): string | undefined {
+    const head = claims[from];
+    const b = head === undefined ? undefined : this.#blocks.get(head);
+    if (b === undefined || from + b.members.length > claims.length) return undefined;
+    for (let k = 1; k < b.members.length; k++) if (b.members[k] !== claims[from + k]) return undefined;
+    return b.text;
+  }
+
+  /** Keeps the text of a whole block whose claims are all frozen (their texts kept), as the budget allows. */
+  keepBlock(members: readonly ClaimState[], text: string): void {
+    const head = members[0];
+    if (head === undefined || !members.every((c) => this.#texts.has(c)) || this.bytes + text.length > this.maxBytes) return;
+    const old = this.#blocks.get(head);
+    this.bytes += text.length - (old?.text.length ?? 0);
+    this.#blocks.set(head, { members, text });
   }
 
   /** `JSON.stringify(claimView(c))`, kept when `c` is frozen and the budget allows. */
@@ -50,6 +70,13 @@ export class ClaimTexts {
 const KEPT_PER_RENDERED = 10;
 
 /**
+ * Claims per kept block: a view made of blocks costs a lookup per block, not per claim. Blocks are
+ * aligned on a fact's list, which a later point extends at its end: the points after a checkpoint
+ * share its blocks, and a claim changed since spoils only its own block.
+ */
+const BLOCK = 256;
+
+/**
  * `JSON.stringify(viewOf(inc))`, byte for byte, made from each claim's text; pauses (yields) after
  * every RENDER_STEP claims rendered, as factsSteps does.
  */
@@ -63,13 +90,24 @@ export function* viewTextSteps(inc: IncidentState, texts: ClaimTexts): Generator
     const resolution = resolveFact(head.predicate, claims);
     parts.push(`${first ? '' : ','}${JSON.stringify(key)}:${open(JSON.stringify(resolution))}"claims":[`);
     first = false;
-    for (let i = 0; i < claims.length; i++) {
-      const c = claims[i] as ClaimState;
-      const kept = texts.kept(c);
-      work += kept !== undefined ? 1 : KEPT_PER_RENDERED;
-      // The comma apart: a string made of it and the text would be one more object per claim.
-      if (i > 0) parts.push(',');
-      parts.push(kept ?? texts.textOf(c));
+    for (let from = 0; from < claims.length; from += BLOCK) {
+      if (from > 0) parts.push(',');
+      const known = texts.block(claims, from);
+      if (known !== undefined) {
+        parts.push(known);
+        work += 1;
+        continue;
+      }
+      const members = claims.slice(from, from + BLOCK);
+      const own: string[] = [];
+      for (const c of members) {
+        const kept = texts.kept(c);
+        work += kept !== undefined ? 1 : KEPT_PER_RENDERED;
+        own.push(kept ?? texts.textOf(c));
+      }
+      const text = own.join(',');
+      if (members.length === BLOCK) texts.keepBlock(members, text);
+      parts.push(text);
       if (work >= RENDER_STEP * KEPT_PER_RENDERED) {
         work = 0;
         yield;
