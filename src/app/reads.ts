@@ -22,10 +22,13 @@ export interface AsOf {
   knownAt?: string;
 }
 
-/** An as-of view as its JSON text (made from claim texts, claim-texts.ts), with its revision. */
+/**
+ * An as-of view as its JSON text in UTF-8 (made from claim texts, claim-texts.ts), with its
+ * revision: kept encoded, a repeated read is sent without encoding megabytes again.
+ */
 export interface ViewText {
   revision: number;
-  text: string;
+  text: Buffer;
 }
 
 const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
@@ -89,7 +92,7 @@ export class Reads {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async (): Promise<ViewText | undefined> => {
       const s = await this.incidentAt(incidentId, at);
-      return s && { revision: s.inc.revision, text: await inSteps(viewTextSteps(s.inc, s.texts)) };
+      return s && { revision: s.inc.revision, text: Buffer.from(await inSteps(viewTextSteps(s.inc, s.texts))) };
     }, (v) => v?.text.length ?? 0);
   }
 

@@ -10,8 +10,8 @@ import { open } from '../../projections/incident-view/claim-texts.ts';
 
 const texts = new WeakMap<object, string>();
 
-/** Sends JSON text as it is (no second serialisation). */
-export function sendJsonText(reply: FastifyReply, text: string): FastifyReply {
+/** Sends JSON text as it is (no second serialisation); as bytes, when kept encoded, not even encoded again. */
+export function sendJsonText(reply: FastifyReply, text: string | Buffer): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(text);
 }
 
@@ -24,20 +24,20 @@ export function jsonOf(value: object): string {
   return text;
 }
 
-const pages = new WeakMap<readonly object[], string>();
+const pages = new WeakMap<readonly object[], Buffer>();
 
 /**
  * `{"items":[…]}` of a list kept as it is until replaced (an incident's history answer, kept until
- * its next event): serialised once per list, so a repeated read of a long history costs no
- * serialisation.
+ * its next event), as UTF-8: serialised and encoded once per list, so a repeated read of a long
+ * history (megabytes) costs neither.
  */
-export function itemsJson(items: readonly object[]): string {
-  let text = pages.get(items);
-  if (text === undefined) {
-    text = JSON.stringify({ items });
-    pages.set(items, text);
+export function itemsJson(items: readonly object[]): Buffer {
+  let bytes = pages.get(items);
+  if (bytes === undefined) {
+    bytes = Buffer.from(JSON.stringify({ items }));
+    pages.set(items, bytes);
   }
-  return text;
+  return bytes;
 }
 
 /**
