@@ -42,6 +42,12 @@ export interface Checkpoints {
   indexed: number;
   /** Claim entries held over every checkpoint: what the checkpoints cost in memory. */
   size: number;
+  /**
+   * The state at the stream's end when it was last read there (as of now, or knownAt alone):
+   * a checkpoint off the spacing, replaced when a later end is read, so that reads at the end
+   * fold nothing and render only kept texts.
+   */
+  tail?: Checkpoint;
   /** The checkpoints' frozen claim states and their texts. */
   readonly texts: ClaimTexts;
 }
@@ -138,8 +144,8 @@ function indexStatement(cp: Checkpoints, e: StoredEvent, position: number): void
  * with the checkpoints (read them, never change them).
  */
 export function stateAt(cp: Checkpoints, events: readonly StoredEvent[], end: number, knownAt: string | undefined, byClaim: (claimId: string) => readonly number[]): IncidentState | undefined {
-  const at = upperBound(cp.points, (p) => (p.count <= end ? -1 : 1)) - 1;
-  const from = cp.points[at];
+  if (end === events.length) keepTail(cp, events);
+  const from = nearest(cp, end);
   const state = foldFrom(from?.inc);
   for (let i = from?.count ?? 0; i < end; i++) applyOwn(cp.texts, state, events[i] as StoredEvent);
   const inc = only(state);
@@ -150,6 +156,26 @@ export function stateAt(cp: Checkpoints, events: readonly StoredEvent[], end: nu
     else inc.claims.set(claimId, claim);
   }
   return inc;
+}
+
+/** The checkpoint at or before `end` nearest to it, the tail included. */
+function nearest(cp: Checkpoints, end: number): Checkpoint | undefined {
+  const point = cp.points[upperBound(cp.points, (p) => (p.count <= end ? -1 : 1)) - 1];
+  const tail = cp.tail;
+  return tail !== undefined && tail.count <= end && tail.count > (point?.count ?? 0) ? tail : point;
+}
+
+/** Makes the tail the state after every event of the stream, folded on from the nearest checkpoint. */
+function keepTail(cp: Checkpoints, events: readonly StoredEvent[]): void {
+  const from = nearest(cp, events.length);
+  if (from === undefined || from.count === events.length) return;
+  const state = foldFrom(from.inc);
+  for (let i = from.count; i < events.length; i++) applyOwn(cp.texts, state, events[i] as StoredEvent);
+  const inc = only(state);
+  if (inc === undefined) return;
+  for (const c of inc.claims.values()) cp.texts.freeze(c);
+  cp.size += inc.claims.size - (cp.tail?.inc.claims.size ?? 0);
+  cp.tail = { count: events.length, inc };
 }
 
 /** The claims with a statement among the first `end` events that knownAt does not cover. */

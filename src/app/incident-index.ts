@@ -101,9 +101,10 @@ export class IncidentIndex {
       extendCheckpoints(cp, c.events);
     }
     c.checkpoints = cp;
+    // A read at the stream's end keeps its state as the checkpoints' tail: counted once made.
+    const inc = stateAt(cp, c.events, end, knownAt, (claimId) => c.byClaim.get(claimId) ?? []);
     this.#checkpointed += cp.size - before;
     this.#evictCheckpoints(c);
-    const inc = stateAt(cp, c.events, end, knownAt, (claimId) => c.byClaim.get(claimId) ?? []);
     return inc && { inc, texts: cp.texts };
   }
 

@@ -65,6 +65,17 @@ t.test('views made from kept claim texts equal the full fold, at points before a
   t.ok(after.facts['deaths{group=police}']?.claims.some((c) => c.claimId === 'c-7') ?? Object.keys(after.facts).some((k) => k !== 'deaths'), 'the erratum moved c-7');
   const before = JSON.parse(textAt(changedAt)) as typeof after;
   t.same(before.facts.deaths?.claims.find((c) => c.claimId === 'c-5')?.value, { kind: 'exact', value: 5 }, 'the checkpoint keeps the state before the revision');
+  // The stream grows past the end read above (kept as the tail): a claim of the tail changes.
+  const oldEnd = events.length;
+  add('ClaimRevised', { claimId: 'c-3100', value: { kind: 'exact', value: 55 }, statedAt: '2024-10-09' });
+  add('ClaimCorrected', { claimId: 'c-5', changes: { value: { kind: 'exact', value: 98 } }, reason: 'transcription' });
+  for (let i = 3_200; i < 3_260; i++) add('ClaimRecorded', fixtures.deaths(`c-${i}`, 's2', { kind: 'exact', value: 1 }));
+  for (let i = oldEnd; i < events.length; i++) {
+    const id = (events[i]?.data as { claimId?: unknown }).claimId;
+    if (typeof id === 'string') byClaim.set(id, [...(byClaim.get(id) ?? []), i]);
+  }
+  extendCheckpoints(cp, events);
+  for (const end of [events.length, oldEnd, events.length, oldEnd - 1]) t.equal(textAt(end), full(end), `grown, at ${end}`);
   // Statement time: the revision dated after knownAt is hidden, the claim refolded without it.
   for (const knownAt of ['2024-10-07T23:59:59.999Z', '2024-10-08T12:00:00.000Z', '2024-10-06']) {
     t.equal(textAt(events.length, knownAt), full(events.length, knownAt), `knownAt ${knownAt}`);
