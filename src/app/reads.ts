@@ -77,6 +77,11 @@ export class Reads {
     return cut && this.index.stateAt(incidentId, cut.end, at.knownAt);
   }
 
+  /** The current view, synchronously: a plain read answered from a kept answer needs no promise. */
+  currentIncident(incidentId: string): IncidentView | undefined {
+    return getIncident(this.view, incidentId);
+  }
+
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async () => {

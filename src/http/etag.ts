@@ -30,10 +30,10 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-/** `body` is an object, or its JSON text when the caller already has it. */
-export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object | string): FastifyReply {
-  reply.header('ETag', etag);
+/** `body` is an object, or its JSON text (or bytes) when the caller already has it. */
+export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object | string | Buffer): FastifyReply {
+  reply.header('etag', etag);
   const inm = req.headers['if-none-match'];
   if (typeof inm === 'string' && matches(inm, etag)) return reply.code(304).send();
-  return sendJsonText(reply, typeof body === 'string' ? body : jsonOf(body));
+  return sendJsonText(reply, typeof body === 'string' || Buffer.isBuffer(body) ? body : jsonOf(body));
 }
