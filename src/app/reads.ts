@@ -87,6 +87,11 @@ export class Reads {
     return cut && this.index.stateAt(incidentId, cut.end, at.knownAt);
   }
 
+  /** The current view, synchronously: a plain read answered from a kept answer needs no promise. */
+  currentIncident(incidentId: string): IncidentView | undefined {
+    return getIncident(this.view, incidentId);
+  }
+
   /** A plain read gives the live view; an as-of read its JSON text, byte for byte the view's. */
   async incident(incidentId: string, at: AsOf): Promise<IncidentView | ViewText | undefined> {
     if (isPlain(at)) return getIncident(this.view, incidentId);

@@ -30,9 +30,9 @@ function matches(ifNoneMatch: string, etag: string): boolean {
   });
 }
 
-/** `body` is an object, or its JSON text (or that text's UTF-8 bytes) when the caller already has it. */
+/** `body` is an object, or its JSON text (or bytes) when the caller already has it. */
 export function replyWithEtag(req: FastifyRequest, reply: FastifyReply, etag: string, body: object | string | Buffer): FastifyReply {
-  reply.header('ETag', etag);
+  reply.header('etag', etag);
   const inm = req.headers['if-none-match'];
   if (typeof inm === 'string' && matches(inm, etag)) return reply.code(304).send();
   return sendJsonText(reply, typeof body === 'string' || Buffer.isBuffer(body) ? body : jsonOf(body));

@@ -10,9 +10,14 @@ import { open } from '../../projections/incident-view/claim-texts.ts';
 
 const texts = new WeakMap<object, string>();
 
-/** Sends JSON text as it is (no second serialisation); as bytes, when kept encoded, not even encoded again. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Sends JSON text as it is (no second serialisation). A kept answer is kept as bytes: its length is
+ * known without a scan of the text and Node writes it as it is, with no copy into the header's string.
+ */
 export function sendJsonText(reply: FastifyReply, text: string | Buffer): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(text);
+  return reply.header('content-type', JSON_TYPE).send(text);
 }
 
 export function jsonOf(value: object): string {
@@ -53,6 +58,24 @@ export async function viewJson(view: IncidentView): Promise<string> {
   return text;
 }
 
+const viewBodies = new WeakMap<IncidentView, Buffer>();
+
+/** viewJson's text as UTF-8 bytes, kept with the view (without the text) for the answers of plain reads. */
+export async function viewBytes(view: IncidentView): Promise<Buffer> {
+  let bytes = viewBodies.get(view);
+  if (bytes === undefined) {
+    const known = texts.get(view);
+    bytes = Buffer.from(known ?? await inSteps(viewJsonSteps(view)));
+    viewBodies.set(view, bytes);
+  }
+  return bytes;
+}
+
+/** The kept bytes of a view, if viewBytes made them already. */
+export function keptViewBytes(view: IncidentView): Buffer | undefined {
+  return viewBodies.get(view);
+}
+
 function* viewJsonSteps(view: IncidentView): Generator<void, string> {
   const { facts, revision, updatedAt, ...fields } = view;
   const parts: string[] = [open(JSON.stringify(fields)), '"facts":{'];
@@ -86,16 +109,16 @@ export function pageJson(items: readonly object[], rest: Record<string, unknown>
 export class ReadModelTexts {
   private at = -1n;
   private bytes = 0;
-  private readonly texts = new Map<string, string>();
+  private readonly texts = new Map<string, Buffer>();
 
   constructor(private readonly maxBytes: number) {}
 
-  get(applied: bigint, key: string): string | undefined {
+  get(applied: bigint, key: string): Buffer | undefined {
     if (applied !== this.at) return undefined;
     return this.texts.get(key);
   }
 
-  set(applied: bigint, key: string, text: string): void {
+  set(applied: bigint, key: string, text: Buffer): void {
     if (applied !== this.at) {
       this.texts.clear();
       this.bytes = 0;

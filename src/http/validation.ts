@@ -55,7 +55,25 @@ function plain(v: unknown, depth = 0): boolean {
   return true;
 }
 
-export const validatorCompiler: FastifySchemaCompiler<$ZodType> = ({ schema, httpPart }) => (data) => {
+function isEmptyObject(data: unknown): boolean {
+  if (typeof data !== 'object' || data === null) return false;
+  for (const _ in data) return false;
+  return true;
+}
+
+export const validatorCompiler: FastifySchemaCompiler<$ZodType> = ({ schema, httpPart }) => {
+  // No query string is the common read: its parse (defaults included) is made once per route and
+  // frozen, so that a handler cannot change what the next request sees.
+  let emptyQuery: { value: unknown } | { error: Error } | undefined;
+  return (data) => {
+    if (httpPart !== 'querystring' || !isEmptyObject(data)) return validate(schema, httpPart, data);
+    emptyQuery ??= validate(schema, httpPart, {});
+    if ('value' in emptyQuery && typeof emptyQuery.value === 'object' && emptyQuery.value !== null) Object.freeze(emptyQuery.value);
+    return emptyQuery;
+  };
+};
+
+function validate(schema: $ZodType, httpPart: string | undefined, data: unknown): { value: unknown } | { error: Error } {
   const result = safeParse(schema, data);
   if (!result.error) return { value: result.data };
   if (httpPart !== 'body' || typeof data !== 'object' || data === null || Array.isArray(data)) return { error: fromZod(result.error.issues) as unknown as Error };
@@ -77,4 +95,4 @@ export const validatorCompiler: FastifySchemaCompiler<$ZodType> = ({ schema, htt
     : [];
   const kept = valueIssues.length === 0 ? result.error.issues : others;
   return { error: [...fromZod(kept), ...valueIssues] as unknown as Error };
-};
+}

@@ -28,6 +28,16 @@ export interface ConnectionLimits {
 }
 
 /**
+ * Whether a response is in flight on the socket. Node's HTTP server attaches the response it is
+ * writing to its socket as `_httpMessage` and clears it when the response is done; asking this at
+ * eviction time (rare) costs the hot path nothing, where tracking each request with listeners of
+ * our own cost every read a listener, a closure and two map updates.
+ */
+function busy(socket: Socket): boolean {
+  return (socket as Socket & { _httpMessage?: unknown })._httpMessage != null;
+}
+
+/**
  * Caps connections below the descriptor limit, so accept() never meets EMFILE. Near the cap, a new
  * connection closes the oldest one that is idle (no request in flight) rather than being refused:
  * idle sockets that never send a byte cannot lock out a client that has something to ask.
@@ -36,33 +46,22 @@ export interface ConnectionLimits {
 export function applyConnectionLimits(server: Server, limits: ConnectionLimits, log: FastifyBaseLogger): void {
   const cap = limits.maxConnections;
   server.maxConnections = cap;
-  // Insertion order is age order; a socket moves to `busy` while it has a request in flight.
-  const idle = new Set<Socket>();
-  const busy = new Map<Socket, number>();
+  // Insertion order is age order.
+  const open = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
-    idle.add(socket);
-    socket.once('close', () => {
-      idle.delete(socket);
-      busy.delete(socket);
-    });
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     // Leave a margin below Node's hard refusal so the eviction decides, not the kernel queue.
-    if (idle.size + busy.size > cap - 8) {
-      const oldest = idle.values().next().value;
-      if (oldest !== undefined && oldest !== socket) {
-        idle.delete(oldest);
-        oldest.destroy();
+    if (open.size > cap - 8) {
+      for (const s of open) {
+        if (s === socket) break;
+        if (!busy(s)) {
+          open.delete(s);
+          s.destroy();
+          break;
+        }
       }
     }
-  });
-  server.on('request', (req, res) => {
-    const socket = req.socket;
-    idle.delete(socket);
-    busy.set(socket, (busy.get(socket) ?? 0) + 1);
-    res.once('close', () => {
-      const n = (busy.get(socket) ?? 1) - 1;
-      if (n > 0) busy.set(socket, n);
-      else if (busy.delete(socket) && !socket.destroyed) idle.add(socket);
-    });
   });
   server.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EMFILE' || err.code === 'ENFILE') log.warn({ code: err.code }, 'out of file descriptors: a connection was refused');

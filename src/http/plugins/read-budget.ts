@@ -36,8 +36,11 @@ export function registerReadBudget(app: FastifyInstance, keys: KeyRing, msPerSec
     b.at = now;
   };
   // Callback hooks, as on every hot hook: an async one costs a promise and a microtask per request.
+  // Whether a read is costly is decided once, in onRequest; the later hooks only look it up.
+  const costly = new WeakSet<FastifyRequest>();
   app.addHook('onRequest', (req, reply, done) => {
     if (req.method !== 'GET' || !isCostly(req.url)) return done();
+    costly.add(req);
     const now = performance.now();
     const key = clientOf(req);
     const b = buckets.get(key) ?? { tokens: cap, at: now };
@@ -52,7 +55,7 @@ export function registerReadBudget(app: FastifyInstance, keys: KeyRing, msPerSec
     done();
   });
   app.addHook('preHandler', (req, _reply, done) => {
-    if (req.method === 'GET' && isCostly(req.url)) started.set(req, performance.now());
+    if (costly.has(req)) started.set(req, performance.now());
     done();
   });
   app.addHook('onSend', (req, _reply, payload, done) => {

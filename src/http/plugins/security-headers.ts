@@ -19,11 +19,12 @@ export function securityHeaderSet(): Readonly<Record<string, string>> {
   const headers: Record<string, string> = {};
   const res = {
     setHeader(name: string, value: string | number | readonly string[]) {
-      headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+      // Lower case, as fastify keeps them: reply.header then stores each without a new string.
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
       return res;
     },
     removeHeader(name: string) {
-      delete headers[name];
+      delete headers[name.toLowerCase()];
     },
   };
   let done = false;

@@ -1,4 +1,6 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { randomBase36, slugId } from '../../domain/ids.ts';
 import type { AppServices } from '../services.ts';
 import { AmendIncidentBody, AsOfQuery, HistoryQuery, IncidentParams, RegisterIncidentBody, StreamEventsQuery, TimelineQuery } from '../schemas.ts';
@@ -8,8 +10,18 @@ import { EventsPage } from '../schemas/log.ts';
 import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
-import { itemsJson, pageJson, ReadModelTexts, sendJsonText, viewJson } from '../json-cache.ts';
+import { itemsJson, keptViewBytes, pageJson, ReadModelTexts, sendJsonText, viewBytes, viewJson } from '../json-cache.ts';
 import { eventItem } from './log.ts';
+
+type AsOfQueryT = z.infer<typeof AsOfQuery>;
+const isPlainQuery = (q: AsOfQueryT): boolean => q.asOf === undefined && q.atRevision === undefined && q.knownAt === undefined;
+
+/** A view read the slow way: an as-of read, or the first read of a revision (which keeps its bytes). */
+async function readIncident(s: AppServices, id: string, q: AsOfQueryT, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const view = await s.reads.incident(id, asOfFromQuery(q));
+  if (!view) throw new HttpProblem('incident-not-found', `no incident ${id}${q.asOf || q.atRevision !== undefined || q.knownAt ? ' at that point' : ''}`);
+  replyWithEtag(req, reply, readEtag(view.revision, q), 'text' in view ? view.text : isPlainQuery(q) ? await viewBytes(view) : await viewJson(view));
+}
 
 /** Bytes of timeline pages kept for the read models' current index. */
 const TIMELINE_TEXT_BYTES = 4 * 1024 * 1024;
@@ -35,25 +47,39 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     app.get('/incidents', {
       config: { role: 'reader' },
       schema: { tags: ['incidents'], summary: 'Timeline of incidents with headline facts', querystring: TimelineQuery, response: { 200: TimelinePage, ...READ_ERRORS } },
-    }, async (req, reply) => {
-      // A plain page depends only on the read models' index and the query: answered from the text once made.
+    }, (req, reply) => {
+      // A plain page depends only on the read models' index and the query: answered from the bytes
+      // once made, without a promise.
       const plain = req.query.asOf === undefined && req.query.knownAt === undefined;
       const applied = s.live.applied;
       const cached = plain ? timelineTexts.get(applied, req.url) : undefined;
-      if (cached !== undefined) return sendJsonText(reply, cached);
-      const page = await s.reads.timeline(req.query);
-      const text = pageJson(page.items, { nextCursor: page.nextCursor });
-      if (plain) timelineTexts.set(applied, req.url, text);
-      return sendJsonText(reply, text);
+      if (cached !== undefined) {
+        sendJsonText(reply, cached);
+        return undefined;
+      }
+      return (async () => {
+        const page = await s.reads.timeline(req.query);
+        const text = Buffer.from(pageJson(page.items, { nextCursor: page.nextCursor }));
+        if (plain) timelineTexts.set(applied, req.url, text);
+        sendJsonText(reply, text);
+      })();
     });
 
     app.get('/incidents/:id', {
       config: { role: 'reader' },
       schema: { tags: ['incidents'], summary: 'Current view of an incident, every fact resolved with its claims', params: IncidentParams, querystring: AsOfQuery, response: { 200: IncidentView, 304: NotModified, ...READ_ONE_ERRORS } },
-    }, async (req, reply) => {
-      const view = await s.reads.incident(req.params.id, asOfFromQuery(req.query));
-      if (!view) throw new HttpProblem('incident-not-found', `no incident ${req.params.id}${req.query.asOf || req.query.atRevision !== undefined || req.query.knownAt ? ' at that point' : ''}`);
-      return replyWithEtag(req, reply, readEtag(view.revision, req.query), 'text' in view ? view.text : await viewJson(view));
+    }, (req, reply) => {
+      const q = req.query;
+      // A plain read of a view whose bytes are kept is answered without a promise: the common read.
+      if (isPlainQuery(q)) {
+        const view = s.reads.currentIncident(req.params.id);
+        const bytes = view && keptViewBytes(view);
+        if (view !== undefined && bytes !== undefined) {
+          replyWithEtag(req, reply, readEtag(view.revision, q), bytes);
+          return undefined;
+        }
+      }
+      return readIncident(s, req.params.id, q, req, reply);
     });
 
     app.get('/incidents/:id/history', {
