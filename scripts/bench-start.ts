@@ -9,7 +9,10 @@
  * Medians of `--runs` runs.
  *
  *   npx tsx scripts/gen-log.ts --events 1000000 --dir data/bench1m
- *   node --expose-gc --import tsx scripts/bench-start.ts --dir data/bench1m [--runs 3]
+ *   node --expose-gc --import tsx scripts/bench-start.ts --dir data/bench1m [--runs 3] [--restore-only]
+ *
+ * `--restore-only` times only the starts from the snapshot already in the directory, to ready, and
+ * the RSS after GC right then (the background verification is stopped, not measured).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { openRuntime } from '../src/cli/runtime.ts';
 import { snapshotPath } from '../src/app/snapshots.ts';
 import { loadConfig } from '../src/config.ts';
-import { childRole, dir, env, file, rawLoop, runs } from './bench/big-log-args.ts';
+import { childRole, dir, env, file, rawLoop, restoreOnly, runs } from './bench/big-log-args.ts';
 import { median } from './bench/lib.ts';
 
 
@@ -49,10 +52,10 @@ async function child(): Promise<void> {
   const res = await rt.app.inject({ method: 'GET', url: '/health' });
   if (res.statusCode !== 200) throw new Error(`/health answered ${res.statusCode} right after start: ${res.body}`);
   const b0 = performance.now();
-  await rt.selfCheck;
+  if (!restoreOnly) await rt.selfCheck;
   const backgroundMs = performance.now() - b0;
   const check = rt.integrity.status;
-  if (check.status !== 'ok') throw new Error(`the self-check says ${JSON.stringify(check)}`);
+  if (check.status !== (restoreOnly ? 'verifying' : 'ok')) throw new Error(`the self-check says ${JSON.stringify(check)}`);
   const mem = await settledMemory();
   await rt.close();
   const out: ChildResult = { readyMs, backgroundMs, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, events: Number(rt.live.next) };
@@ -60,7 +63,7 @@ async function child(): Promise<void> {
 }
 
 function runChild(): ChildResult {
-  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--dir', dir, '--child', 'start'], {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--dir', dir, '--child', 'start', ...(restoreOnly ? ['--restore-only'] : [])], {
     env: env(), encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult;
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(file)) throw new Error(`${file} not found: generate it with scripts/gen-log.ts`);
   const fmt = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
   const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+  if (restoreOnly) return restoresOnly(fmt, mb);
   const raw = median(Array.from({ length: runs }, () => rawLoop().ms));
   const replays: ChildResult[] = [];
   const restores: ChildResult[] = [];
@@ -94,6 +98,14 @@ async function main(): Promise<void> {
   const w = Math.max(...rows.map(([k]) => k.length));
   console.log(`bench-start: ${dir}, medians of ${runs}, Node ${process.version}`);
   for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+function restoresOnly(fmt: (ms: number) => string, mb: (b: number) => string): void {
+  if (!fs.existsSync(snapshotPath(dir))) throw new Error(`${snapshotPath(dir)} not found: run once without --restore-only`);
+  const restores = Array.from({ length: runs }, () => runChild());
+  console.log(`bench-start --restore-only: ${dir}, medians of ${runs}, Node ${process.version}`);
+  console.log(`start with snapshot (openRuntime → ready)  ${fmt(median(restores.map((r) => r.readyMs)))} (each: ${restores.map((r) => fmt(r.readyMs)).join(', ')})`);
+  console.log(`RSS after GC, right after ready            ${mb(median(restores.map((r) => r.rss)))}`);
 }
 
 if (childRole === 'start') await child();

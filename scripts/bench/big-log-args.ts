@@ -12,12 +12,15 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     runs: { type: 'string', default: '3' },
     child: { type: 'string' },
+    'restore-only': { type: 'boolean', default: false },
   },
 });
 if (values.dir === undefined) throw new Error('--dir <a store made by scripts/gen-log.ts> is required');
 export const dir = path.resolve(values.dir);
 export const runs = Number(values.runs);
 export const childRole = values.child;
+/** bench-start: only the starts from the snapshot, up to ready (no replay, raw loop or background check). */
+export const restoreOnly = values['restore-only'] === true;
 export const file = path.join(dir, 'events.sqlite3');
 
 export function env(): NodeJS.ProcessEnv {

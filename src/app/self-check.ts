@@ -22,6 +22,9 @@ const PAGE = 1000;
 /** Lets the HTTP server answer between two pages of a background check. */
 const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Leaf hashes read per call of readLeafHashes: 2 MiB, a few dozen queries at a million events. */
+const LEAF_PAGE = 1 << 16;
+
 export async function storedLeafTree(store: EventStore, size: bigint): Promise<MerkleLog> {
   // One buffer of every leaf hash end to end, then the tree built level by level over it.
   const n = Number(size);
@@ -30,13 +33,14 @@ export async function storedLeafTree(store: EventStore, size: bigint): Promise<M
   const readLeaves = store.readLeafHashes?.bind(store);
   if (readLeaves !== undefined) {
     while (at < n) {
-      const page = await readLeaves(BigInt(at), Math.min(n - at, 10_000));
+      const want = Math.min(n - at, LEAF_PAGE);
+      const page = await readLeaves(BigInt(at), want);
       if (page.length === 0) break;
-      for (const h of page) {
-        if (h.length !== 32) throw new Error(`the stored leaf hash of event ${at} is ${h.length} bytes, not 32`);
-        h.copy(leaves, at * 32);
-        at++;
+      if (page.length % 32 !== 0 || page.length > want * 32) {
+        throw new Error(`the stored leaf hashes of events ${at}..${at + want - 1} are ${page.length} bytes, not 32 each`);
       }
+      page.copy(leaves, at * 32);
+      at += page.length / 32;
     }
   } else {
     for await (const e of readLog(store, { until: size, pageSize: PAGE })) {

@@ -7,6 +7,7 @@
  * proof kinds cost O(log n) hashes and never rehash the tree.
  */
 import * as crypto from 'node:crypto';
+import { hashNodeInto } from './node-hash.ts';
 
 const HASH_SIZE = 32;
 
@@ -231,15 +232,11 @@ export class MerkleLog {
     if (!isSize(n) || leaves.length < n * HASH_SIZE) throw new RangeError(`${n} leaves need ${n * HASH_SIZE} bytes`);
     const log = new MerkleLog();
     log.levels = [Level.over(leaves, n)];
-    const node = Buffer.alloc(1 + 2 * HASH_SIZE);
-    node[0] = 0x01;
-    let below = leaves;
+    let below: Buffer = leaves;
     for (let c = half(n); c > 0; c = half(c)) {
+      // Each level one flat buffer, each node hashed straight into its slot (src/log/node-hash.ts).
       const up = Buffer.allocUnsafeSlow(c * HASH_SIZE);
-      for (let i = 0; i < c; i++) {
-        below.copy(node, 1, 2 * i * HASH_SIZE, (2 * i + 2) * HASH_SIZE);
-        sha256(node).copy(up, i * HASH_SIZE);
-      }
+      for (let i = 0; i < c; i++) hashNodeInto(below, 2 * i * HASH_SIZE, up, i * HASH_SIZE);
       log.levels.push(Level.over(up, c));
       below = up;
     }

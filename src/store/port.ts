@@ -156,10 +156,12 @@ export interface EventStore {
   importEvents?(events: ImportedEvent[]): Promise<void>;
   /**
    * Optional capability: the stored leaf hashes from `from` on, at most `limit`, in index order,
-   * without reading the events (the start-up check of the tree against the kept checkpoints). Without
-   * it the caller reads the events and takes their `leafHash`.
+   * without reading the events (the start-up check of the tree against the kept checkpoints), laid
+   * end to end in one buffer: no object per event at a million of them. A stored hash that is not 32
+   * bytes long is copied as it is, so the slots no longer line up and the tree's root gives it away.
+   * Without it the caller reads the events and takes their `leafHash`.
    */
-  readLeafHashes?(from: bigint, limit: number): Promise<Buffer[]>;
+  readLeafHashes?(from: bigint, limit: number): Promise<Buffer>;
   /**
    * Optional capability, for redaction (docs/log.md): in one transaction, replaces the target
    * event's erased strings by null and its opening by the redacted one (the stored leaf hash stays,

@@ -322,3 +322,22 @@ t.test('fromLeaves builds the tree append builds, and it grows like one', async 
     t.ok(built.root().equals(appended.root()), `root after one more leaf at ${n}`);
   }
 });
+
+t.test('fromLeaves on random sizes: the roots of every prefix and the proofs of append', async (t) => {
+  for (let round = 0; round < 6; round++) {
+    const n = 1 + Math.floor(Math.random() * 5000);
+    const leaves = Array.from({ length: n }, () => createHash('sha256').update(String(Math.random())).digest());
+    const appended = new MerkleLog();
+    for (const l of leaves) appended.append(l);
+    const built = MerkleLog.fromLeaves(Buffer.concat(leaves));
+    const sizes = [1, n, ...Array.from({ length: 20 }, () => 1 + Math.floor(Math.random() * n))];
+    const same = sizes.every((m) => {
+      const i = Math.floor(Math.random() * m);
+      const from = Math.floor(Math.random() * m);
+      return built.root(m).equals(appended.root(m)) &&
+        Buffer.concat(built.inclusionProof(i, m)).equals(Buffer.concat(appended.inclusionProof(i, m))) &&
+        Buffer.concat(built.consistencyProof(from, m)).equals(Buffer.concat(appended.consistencyProof(from, m)));
+    });
+    t.ok(same, `roots and proofs equal at ${n} leaves`);
+  }
+});

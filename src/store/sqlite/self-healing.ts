@@ -105,7 +105,7 @@ export class SelfHealingSqliteStore implements EventStore {
     return this.reader.readAll(options);
   }
 
-  readLeafHashes(from: bigint, limit: number): Promise<Buffer[]> {
+  readLeafHashes(from: bigint, limit: number): Promise<Buffer> {
     return this.reader.readLeafHashes(from, limit);
   }
 

@@ -91,7 +91,7 @@ export class SqliteStore implements EventStore {
   readonly #readForwards: Statement<[string, bigint, number], EventRow>;
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
-  readonly #readLeaves: Statement<[bigint, number], { leaf_hash: Buffer }>;
+  readonly #readLeaves: Statement<[bigint, number], string | null>;
   readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
   /** Appends waiting for the next group commit, in arrival order. */
@@ -120,7 +120,11 @@ export class SqliteStore implements EventStore {
     this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
-    this.#readLeaves = db.prepare('SELECT leaf_hash FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?');
+    // Concatenated inside SQLite (as hex: text, so no blob is read back as a string): one value per
+    // page of leaves instead of a row object and a Buffer per event.
+    this.#readLeaves = db.prepare(
+      "SELECT group_concat(hex(leaf_hash), '' ORDER BY idx) FROM (SELECT idx, leaf_hash FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?)",
+    ).pluck() as Statement<[bigint, number], string | null>;
     this.#ping = db.prepare('SELECT 1');
     // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
     // one fsync. Each request runs in its own SAVEPOINT (better-sqlite3 nests a transaction function
@@ -349,9 +353,10 @@ export class SqliteStore implements EventStore {
     return head === undefined ? undefined : BigInt(head.revision);
   }
 
-  async readLeafHashes(from: bigint, limit: number): Promise<Buffer[]> {
+  async readLeafHashes(from: bigint, limit: number): Promise<Buffer> {
     this.#assertOpen();
-    return this.#readLeaves.all(from, limit).map((r) => r.leaf_hash);
+    const hex = this.#readLeaves.get(from, limit);
+    return hex === undefined || hex === null ? Buffer.alloc(0) : Buffer.from(hex, 'hex');
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
