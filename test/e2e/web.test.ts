@@ -122,7 +122,11 @@ async function run(): Promise<void> {
         t.equal(firstPage.length, 2);
         await page.getByRole('link', { name: 'Next page' }).click();
         await page.waitForURL(/cursor=/);
-        await page.waitForFunction((first) => document.querySelector('.incident-card h2')?.textContent !== first, firstPage[0]);
+        // While the next page loads there is no card at all: wait for a card, and one that is not the first page's.
+        await page.waitForFunction((first) => {
+          const h = document.querySelector('.incident-card h2');
+          return h !== null && h.textContent !== first;
+        }, firstPage[0]);
         const second = await page.locator('.incident-card h2').allTextContents();
         t.ok(second.length >= 1 && !second.some((x) => firstPage.includes(x)), 'the next page holds other incidents');
         t.match(page.url(), /category=suicide-bombing/, 'the filters stay in the URL while paging');
