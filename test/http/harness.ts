@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import type { Test } from 'tap';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openRuntime, type Runtime } from '../../src/cli/runtime.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import type { StoredEvent } from '../../src/store/port.ts';
 import { contractChecker, type ContractChecker } from './openapi-contract.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
@@ -90,6 +92,15 @@ export async function harness(t: Test, overrides: Partial<Config> = {}): Promise
 }
 
 export const json = (res: LightMyRequestResponse): any => JSON.parse(res.body);
+
+/** Event `revision` of one incident's stream as a store hands it out, for folding without a store. */
+export function storedIncidentEvent(revision: number, type: string, data: unknown, correlationId: string): StoredEvent {
+  return {
+    stream: 'incident-big', revision: BigInt(revision), index: BigInt(revision), position: BigInt(revision),
+    recordedAt: new Date(Date.UTC(2026, 0, 1) + revision).toISOString(), eventId: randomUUID(), type, schemaVersion: 1,
+    data, metadata: { actor: 'admin', correlationId },
+  };
+}
 
 /** Minimal valid bodies, overridable field by field. */
 export const fixtures = {

@@ -1,17 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { buildIncidentView, RENDER_STEP } from '../../projections/incident-view/render.ts';
 import { viewJson } from '../../src/http/json-cache.ts';
-import { fixtures } from './harness.ts';
+import { fixtures, storedIncidentEvent } from './harness.ts';
 
-function stored(revision: number, type: string, data: unknown): StoredEvent {
-  return {
-    stream: 'incident-big', revision: BigInt(revision), index: BigInt(revision), position: BigInt(revision),
-    recordedAt: new Date(Date.UTC(2026, 0, 1) + revision).toISOString(), eventId: randomUUID(), type, schemaVersion: 1,
-    data, metadata: { actor: 'admin', correlationId: 'view-json' },
-  };
-}
+const stored = (revision: number, type: string, data: unknown): StoredEvent => storedIncidentEvent(revision, type, data, 'view-json');
 
 /** A view is sent as text made a slice of claims at a time: it must be JSON.stringify's, byte for byte. */
 t.test('the sliced JSON of a view with facts longer than a slice is JSON.stringify of the view', async (t) => {

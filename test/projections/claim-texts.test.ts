@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { extendCheckpoints, newCheckpoints, stateAt } from '../../projections/incident-view/checkpoints.ts';
 import { viewTextSteps } from '../../projections/incident-view/claim-texts.ts';
 import { buildIncidentView, runSteps } from '../../projections/incident-view/render.ts';
-import { fixtures } from '../http/harness.ts';
+import { fixtures, storedIncidentEvent } from '../http/harness.ts';
 
-function stored(revision: number, type: string, data: unknown): StoredEvent {
-  return {
-    stream: 'incident-big', revision: BigInt(revision), index: BigInt(revision), position: BigInt(revision),
-    recordedAt: new Date(Date.UTC(2026, 0, 1) + revision).toISOString(), eventId: randomUUID(), type, schemaVersion: 1,
-    data, metadata: { actor: 'admin', correlationId: 'claim-texts' },
-  };
-}
+const stored = (revision: number, type: string, data: unknown): StoredEvent => storedIncidentEvent(revision, type, data, 'claim-texts');
 
 /**
  * Claims recorded before the checkpoints are frozen in them with their texts; events after a
