@@ -45,27 +45,17 @@ export function itemsJson(items: readonly object[]): Buffer {
   return bytes;
 }
 
-/**
- * The JSON text of an incident's view, byte for byte JSON.stringify's, made a slice of claims at a
- * time with the event loop free between slices (a 20,000-claim view is megabytes of text); kept
- * with the view like jsonOf's.
- */
-export async function viewJson(view: IncidentView): Promise<string> {
-  const known = texts.get(view);
-  if (known !== undefined) return known;
-  const text = await inSteps(viewJsonSteps(view));
-  texts.set(view, text);
-  return text;
-}
-
 const viewBodies = new WeakMap<IncidentView, Buffer>();
 
-/** viewJson's text as UTF-8 bytes, kept with the view (without the text) for the answers of plain reads. */
+/**
+ * The JSON of an incident's view as UTF-8, byte for byte JSON.stringify's, made a slice of claims at
+ * a time with the event loop free between slices (a 20,000-claim view is megabytes); kept with the
+ * view, so each revision is serialised once.
+ */
 export async function viewBytes(view: IncidentView): Promise<Buffer> {
   let bytes = viewBodies.get(view);
   if (bytes === undefined) {
-    const known = texts.get(view);
-    bytes = Buffer.from(known ?? await inSteps(viewJsonSteps(view)));
+    bytes = Buffer.from(await inSteps(viewJsonSteps(view)));
     viewBodies.set(view, bytes);
   }
   return bytes;

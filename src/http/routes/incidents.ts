@@ -10,7 +10,7 @@ import { EventsPage } from '../schemas/log.ts';
 import { asOfFromQuery, readEtag, replyWithEtag } from '../etag.ts';
 import { HttpProblem } from '../problems.ts';
 import { write } from '../write.ts';
-import { itemsJson, keptViewBytes, pageJson, ReadModelTexts, sendJsonText, viewBytes, viewJson } from '../json-cache.ts';
+import { itemsJson, keptViewBytes, pageJson, ReadModelTexts, sendJsonText, viewBytes } from '../json-cache.ts';
 import { eventItem } from './log.ts';
 
 type AsOfQueryT = z.infer<typeof AsOfQuery>;
@@ -20,7 +20,7 @@ const isPlainQuery = (q: AsOfQueryT): boolean => q.asOf === undefined && q.atRev
 async function readIncident(s: AppServices, id: string, q: AsOfQueryT, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const view = await s.reads.incident(id, asOfFromQuery(q));
   if (!view) throw new HttpProblem('incident-not-found', `no incident ${id}${q.asOf || q.atRevision !== undefined || q.knownAt ? ' at that point' : ''}`);
-  replyWithEtag(req, reply, readEtag(view.revision, q), 'text' in view ? view.text : isPlainQuery(q) ? await viewBytes(view) : await viewJson(view));
+  replyWithEtag(req, reply, readEtag(view.revision, q), 'text' in view ? view.text : await viewBytes(view));
 }
 
 /** Bytes of timeline pages kept for the read models' current index. */
