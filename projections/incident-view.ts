@@ -4,21 +4,32 @@
  * incident is read, and the JSON-ready result is cached (a bounded LRU) until its next event.
  */
 import canonicalize from 'canonicalize';
-import type { ClaimStatus, RankName } from '../src/domain/claim-layers.ts';
 import type { StoredEvent } from '../src/store/port.ts';
-import { intern } from './collections.ts';
-import { applyToIncident, ClaimState, initialViewState, internLayers, type ViewState } from './incident-view/fold.ts';
+import { applyToIncident, initialViewState, IncidentState, type ViewState } from './incident-view/fold.ts';
+import type { IncidentHead } from './incident-view/incident-state.ts';
 import { viewOf } from './incident-view/render.ts';
 import type { Projection } from './projection.ts';
 
-const STATUSES: Record<ClaimStatus, ClaimStatus> = { active: 'active', retracted: 'retracted', voided: 'voided' };
-const RANKS: Record<RankName, RankName> = { preferred: 'preferred', normal: 'normal', deprecated: 'deprecated' };
+/**
+ * Claims the live view keeps open (as objects) at most, over its least recently used incidents;
+ * the others are kept as bytes (incident-view/incident-state.ts). Room for the largest incidents
+ * several times over, a few tens of MiB.
+ */
+const OPEN_CLAIMS = 100_000;
+
+/** What a snapshot keeps: each incident's head and its claims' bytes, the timeline's order as positions. */
+interface StoredView {
+  incidents: (IncidentHead & { claims: string })[];
+  order: number[];
+  cacheLimit: number;
+  knownAt: number;
+}
 
 export const incidentView: Projection<ViewState> = {
   name: 'incident-view',
-  // 2: claims carry correctionCount and pendingRank.
-  version: 2,
-  initial: () => initialViewState(),
+  // 2: claims carry correctionCount and pendingRank. 3: a snapshot keeps each incident's claims as bytes.
+  version: 3,
+  initial: () => initialViewState({ openClaims: OPEN_CLAIMS }),
   apply(state: ViewState, e: StoredEvent): ViewState {
     applyToIncident(state, e);
     return state;
@@ -38,23 +49,30 @@ export const incidentView: Projection<ViewState> = {
     for (const [id, inc] of state.incidents) out.set(id, canonicalize(viewOf(inc)) ?? '');
     return out;
   },
-  forSnapshot(state: ViewState): ViewState {
-    return { ...state, cache: new Map(), items: new Map() };
+  forSnapshot(state: ViewState): StoredView {
+    const incidents = [...state.incidents.values()];
+    const at = new Map(incidents.map((inc, i) => [inc, i]));
+    return {
+      incidents: incidents.map((inc) => ({ ...inc.head(), claims: inc.packed() })),
+      order: state.order.map((inc) => at.get(inc) ?? -1),
+      cacheLimit: state.cacheLimit,
+      knownAt: state.knownAt,
+    };
   },
-  afterRestore(state: ViewState): ViewState {
-    // v8.deserialize gives plain objects (their properties outside the object) and a copy of every
-    // string: each claim becomes a ClaimState again, sharing one copy of each repeated string, as the
-    // live fold's claims are.
-    const s = state.strings;
-    for (const inc of state.incidents.values()) {
-      for (const [id, c] of inc.claims) {
-        const claim = new ClaimState(c, intern(s, c.key), c.mode === undefined ? undefined : intern(s, c.mode), c.recordedAt);
-        claim.predicate = intern(s, c.predicate);
-        claim.sourceId = intern(s, c.sourceId);
-        claim.status = STATUSES[c.status];
-        claim.rank = RANKS[c.rank];
-        inc.claims.set(id, internLayers(s, claim));
-      }
+  afterRestore(stored: unknown): ViewState {
+    const s = stored as StoredView;
+    const state = initialViewState({ cacheLimit: s.cacheLimit, openClaims: OPEN_CLAIMS });
+    state.knownAt = s.knownAt;
+    // Each incident's claims stay bytes until first used: a restore decodes none of them.
+    const records = s.incidents.map(({ claims, ...head }) => {
+      if (typeof claims !== 'string') throw new Error(`incident ${head.incidentId} has no packed claims`);
+      return new IncidentState(head, claims, state.shelf);
+    });
+    for (const inc of records) state.incidents.set(inc.incidentId, inc);
+    for (const i of s.order) {
+      const inc = records[i];
+      if (inc === undefined) throw new Error(`the timeline's order names incident ${i} of ${records.length}`);
+      state.order.push(inc);
     }
     return state;
   },

@@ -15,8 +15,8 @@ export interface Projection<S = unknown> {
   serialize(state: S): string;
   /** The state item by item (an incident, a source), each serialized as `serialize` would: names what differs. */
   items?(state: S): Map<string, string>;
-  /** The part of the state a snapshot keeps (without caches that are rebuilt on demand). */
-  forSnapshot?(state: S): S;
-  /** Repairs a state read back from a snapshot (v8.deserialize gives every string its own copy). */
-  afterRestore?(state: S): S;
+  /** What a snapshot keeps of the state (v8.serialize'd; without caches that are rebuilt on demand). */
+  forSnapshot?(state: S): unknown;
+  /** The state again from what forSnapshot kept, as v8.deserialize gives it back. */
+  afterRestore?(stored: unknown): S;
 }

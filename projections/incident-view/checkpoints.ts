@@ -73,7 +73,7 @@ function scratch(knownAt?: string): ViewState {
 
 /** The incident's fields and its claims' map of its own; the claim states themselves are shared. */
 function copy(inc: IncidentState): IncidentState {
-  return { ...inc, claims: new Map(inc.claims) };
+  return inc.copy();
 }
 
 /** A scratch fold holding a copy of `inc` (or nothing), to apply further events to with applyOwn. */

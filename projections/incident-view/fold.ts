@@ -12,62 +12,10 @@ import { dataOf, incidentIdOf, readData } from '../event-data.ts';
 import type { KnownAtOptions } from '../event-data.ts';
 import { earliestInstant } from '../time.ts';
 import type { IncidentView } from './render.ts';
+import { ClaimState, internLayers } from './claim-state.ts';
+import { ClaimShelf, IncidentState } from './incident-state.ts';
 
-/**
- * A claim's layers (the domain's one function computes them) plus what the view keeps beside them.
- * A class whose constructor sets every field in one order, and updated in place by each later event:
- * half a million claims then share one hidden class with every field inside the object. The objects
- * the domain's spreads return (`{ ...claim, rank }`) each got a hidden class and a property array of
- * their own, which at a million events cost more than the claims' data.
- */
-export class ClaimState implements ClaimLayers {
-  claimId: string;
-  predicate: ClaimLayers['predicate'];
-  qualifiers: ClaimLayers['qualifiers'];
-  sourceId: string;
-  value: ClaimLayers['value'];
-  statedAt: string;
-  citation: ClaimLayers['citation'];
-  note: string | undefined;
-  redacted: string[] | undefined;
-  status: ClaimLayers['status'];
-  rank: ClaimLayers['rank'];
-  pendingRank: ClaimLayers['pendingRank'];
-  revisionCount: number;
-  correctionCount: number;
-  latestHidden: boolean;
-  /** The fact key: predicate and qualifiers. */
-  key: string;
-  mode: string | undefined;
-  /** Epoch ms: a number costs a third of the string, and `toISOString()` gives the stored text back. */
-  recordedAt: number;
-
-  constructor(l: ClaimLayers, key: string, mode: string | undefined, recordedAt: number) {
-    this.claimId = l.claimId;
-    this.predicate = l.predicate;
-    this.qualifiers = l.qualifiers;
-    this.sourceId = l.sourceId;
-    this.value = l.value;
-    this.statedAt = l.statedAt;
-    this.citation = l.citation;
-    this.note = l.note;
-    this.redacted = l.redacted;
-    this.status = l.status;
-    this.rank = l.rank;
-    this.pendingRank = l.pendingRank;
-    this.revisionCount = l.revisionCount;
-    this.correctionCount = l.correctionCount;
-    this.latestHidden = l.latestHidden;
-    this.key = key;
-    this.mode = mode;
-    this.recordedAt = recordedAt;
-  }
-
-  /** A state of its own with the same fields (a checkpoint must not change with the live fold). */
-  clone(): ClaimState {
-    return new ClaimState(this, this.key, this.mode, this.recordedAt);
-  }
-}
+export { ClaimState, internLayers, IncidentState };
 
 /** Takes over the layers nextClaim computed into the claim kept in the view (see ClaimState). */
 function assignLayers(c: ClaimState, l: ClaimLayers): void {
@@ -88,17 +36,6 @@ function assignLayers(c: ClaimState, l: ClaimLayers): void {
   c.latestHidden = l.latestHidden;
 }
 
-export interface IncidentState {
-  incidentId: string;
-  fields: IncidentFields;
-  /** Insertion order = recording order, which is also the order claims are listed in. */
-  claims: Map<string, ClaimState>;
-  revision: number;
-  updatedAt: string;
-  /** occurredAt.start's earliest instant: the timeline's sort key. */
-  sortKey: number;
-}
-
 export interface ViewState {
   incidents: Map<string, IncidentState>;
   /** Incidents sorted by (sortKey, incidentId) ascending: the timeline's index, kept by binary insertion. */
@@ -112,12 +49,15 @@ export interface ViewState {
   knownAt: number;
   /** One copy of each repeated string (source ids, predicates, fact keys, modes) across a million claims. */
   strings: Map<string, string>;
+  /** The live view's open incidents and their budget (incident-state.ts); none for a scratch fold. */
+  shelf: ClaimShelf | undefined;
 }
 
 
 const DEFAULT_CACHE_LIMIT = 20_000;
 
-export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number } = {}): ViewState {
+export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number; openClaims?: number } = {}): ViewState {
+  const strings = new Map<string, string>();
   return {
     incidents: new Map(),
     order: [],
@@ -125,7 +65,8 @@ export function initialViewState(opts: KnownAtOptions & { cacheLimit?: number } 
     items: new Map(),
     cacheLimit: opts.cacheLimit ?? DEFAULT_CACHE_LIMIT,
     knownAt: knownAtInstant(opts.knownAt),
-    strings: new Map(),
+    strings,
+    shelf: opts.openClaims === undefined ? undefined : new ClaimShelf(strings, opts.openClaims),
   };
 }
 
@@ -162,12 +103,13 @@ export function applyIncidentEvent(state: ViewState, incidentId: string, type: s
   if (type === 'IncidentRegistered') {
     if (inc !== undefined) return false;
     const fields = fieldsOf(data as IncidentFields);
-    inc = { incidentId, fields, claims: new Map(), revision, updatedAt: recordedAt, sortKey: earliestInstant(fields.occurredAt.start) };
+    inc = new IncidentState({ incidentId, fields, revision, updatedAt: recordedAt, sortKey: earliestInstant(fields.occurredAt.start) }, new Map(), state.shelf);
     state.incidents.set(incidentId, inc);
     state.order.splice(positionOf(state.order, inc), 0, inc);
     return true;
   }
   if (inc === undefined) return false;
+  inc.willChange();
   // Revision and updatedAt follow the stream even when knownAt filters an event out: they describe
   // the record, which did change.
   inc.revision = revision;
@@ -229,32 +171,6 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       return false;
   }
 }
-
-/**
- * One copy of the short strings a claim shares with many others (claim ids reused across
- * incidents, statement dates, publishers, notes, value kinds): at a million events the copies
- * JSON.parse makes of each cost more than the claims. The strings are replaced by equal ones, in
- * place (the citation and value objects are the event's own, which no one else changes), so
- * nothing a reader sees differs.
- */
-export function internLayers<C extends ClaimLayers>(strings: Map<string, string>, c: C): C {
-  c.claimId = intern(strings, c.claimId);
-  c.statedAt = intern(strings, c.statedAt);
-  if (c.note !== undefined) c.note = intern(strings, c.note);
-  const cite = c.citation as Record<string, unknown> | undefined;
-  if (cite !== undefined) {
-    for (const k of INTERNED_CITATION_FIELDS) {
-      const v = cite[k];
-      if (typeof v === 'string') cite[k] = intern(strings, v);
-    }
-  }
-  const value = c.value as Record<string, unknown>;
-  if (typeof value.kind === 'string') value.kind = intern(strings, value.kind);
-  return c;
-}
-
-/** The citation fields that repeat across claims; urls and quotes are mostly unique and stay as they are. */
-const INTERNED_CITATION_FIELDS = ['title', 'publisher', 'publishedAt', 'retrievedAt'] as const;
 
 /** Folds a list of events (any streams) into a fresh view state, with an optional statement-time filter. */
 export function foldView(events: Iterable<StoredEvent>, opts: KnownAtOptions = {}): ViewState {
