@@ -31,7 +31,9 @@ export interface ViewText {
   text: Buffer;
 }
 
-const isPlain = (a: AsOf): boolean => a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
+/** A read of the live record: no as-of point of any kind (an AsOf, or the query it comes from). */
+export const isPlain = (a: { asOf?: unknown; atRevision?: unknown; knownAt?: unknown }): boolean =>
+  a.asOf === undefined && a.atRevision === undefined && a.knownAt === undefined;
 
 /**
  * Every read of the API. Plain reads come from the live read models; as-of reads of an incident

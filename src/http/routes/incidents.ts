@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
+import { isPlain } from '../../app/reads.ts';
 import { randomBase36, slugId } from '../../domain/ids.ts';
 import type { AppServices } from '../services.ts';
 import { AmendIncidentBody, AsOfQuery, HistoryQuery, IncidentParams, RegisterIncidentBody, StreamEventsQuery, TimelineQuery } from '../schemas.ts';
@@ -14,7 +15,6 @@ import { itemsJson, keptViewBytes, pageJson, ReadModelTexts, sendJsonText, viewB
 import { eventItem } from './log.ts';
 
 type AsOfQueryT = z.infer<typeof AsOfQuery>;
-const isPlainQuery = (q: AsOfQueryT): boolean => q.asOf === undefined && q.atRevision === undefined && q.knownAt === undefined;
 
 /** A view read the slow way: an as-of read, or the first read of a revision (which keeps its bytes). */
 async function readIncident(s: AppServices, id: string, q: AsOfQueryT, req: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -71,7 +71,7 @@ export function incidentRoutes(s: AppServices): FastifyPluginAsyncZod {
     }, (req, reply) => {
       const q = req.query;
       // A plain read of a view whose bytes are kept is answered without a promise: the common read.
-      if (isPlainQuery(q)) {
+      if (isPlain(q)) {
         const view = s.reads.currentIncident(req.params.id);
         const bytes = view && keptViewBytes(view);
         if (view !== undefined && bytes !== undefined) {
