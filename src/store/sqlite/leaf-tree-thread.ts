@@ -1,8 +1,8 @@
 /**
  * The leaf-tree thread (started by leaf-tree.ts through leaf-tree-boot.mjs): reads the stored leaf
  * hashes on a read-only connection of its own (a WAL reader beside the store's), builds the tree's
- * levels and hands them back as transferred ArrayBuffers, then ends. An error ends it too, and
- * reaches the starting thread as the worker's 'error'.
+ * levels and hands them back as transferred ArrayBuffers, then ends. An error is sent back instead
+ * of the levels.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -23,12 +23,21 @@ function own(b: Buffer): ArrayBuffer {
   return copy;
 }
 
-const db = new Database(job.file, { readonly: true, fileMustExist: true });
+function build(): Promise<LeafTreeResult> {
+  const db = new Database(job.file, { readonly: true, fileMustExist: true });
+  return gatherLeafHashes(leafHashReader(db), job.size)
+    .then(({ leaves, count }): LeafTreeResult => ({ count, levels: treeLevels(leaves, count).map(own) }))
+    .finally(() => db.close());
+}
+
 let result: LeafTreeResult;
 try {
-  const { leaves, count } = await gatherLeafHashes(leafHashReader(db), job.size);
-  result = { count, levels: treeLevels(leaves, count).map(own) };
-} finally {
-  db.close();
+  result = await build();
+} catch (err) {
+  // An error thrown out of a worker reaches its parent as a plain object when its class is not a
+  // built-in one (better-sqlite3's SqliteError): its name, message and code are sent instead.
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  result = { error: { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) } };
 }
-port.postMessage(result, result.levels);
+port.postMessage(result, 'levels' in result ? result.levels : []);

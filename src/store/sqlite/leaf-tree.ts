@@ -12,11 +12,20 @@ export interface LeafTreeJob {
   size: number;
 }
 
-export interface LeafTreeResult {
-  /** Leaves read (fewer than asked when the store ends sooner). */
-  count: number;
-  /** The tree's levels, leaves first (src/log/merkle.ts, treeLevels). */
-  levels: ArrayBuffer[];
+export type LeafTreeResult =
+  | {
+    /** Leaves read (fewer than asked when the store ends sooner). */
+    count: number;
+    /** The tree's levels, leaves first (src/log/merkle.ts, treeLevels). */
+    levels: ArrayBuffer[];
+  }
+  | { error: { name: string; message: string; code?: string } };
+
+/** The thread's error as the main thread would have thrown it: same name, message and code. */
+function rebuilt(e: { name: string; message: string; code?: string }): Error {
+  const err = new Error(e.message);
+  err.name = e.name;
+  return e.code === undefined ? err : Object.assign(err, { code: e.code });
 }
 
 export function leafTreeOffThread(file: string, size: bigint): Promise<MerkleLog> {
@@ -28,6 +37,10 @@ export function leafTreeOffThread(file: string, size: bigint): Promise<MerkleLog
       settled = true;
       // The thread has closed its connection and has nothing left to do: it must not outlive the start.
       void worker.terminate();
+      if ('error' in m) {
+        reject(rebuilt(m.error));
+        return;
+      }
       try {
         resolve(MerkleLog.fromLevels(m.levels.map((b) => Buffer.from(b)), m.count));
       } catch (err) {
