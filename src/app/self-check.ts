@@ -12,6 +12,7 @@ import type { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { eventLeafHash } from '../log/leaf.ts';
 import { isHashedHere } from '../store/hashed-here.ts';
 import { MerkleLog } from '../log/merkle.ts';
+import { gatherLeafHashes } from '../store/leaf-pages.ts';
 import { readLog } from '../store/read-log.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
 import type { Projection } from '../../projections/projection.ts';
@@ -22,31 +23,28 @@ const PAGE = 1000;
 /** Lets the HTTP server answer between two pages of a background check. */
 const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Leaf hashes read per call of readLeafHashes: 2 MiB, a few dozen queries at a million events. */
-const LEAF_PAGE = 1 << 16;
+/**
+ * The tree of the first `size` stored leaf hashes: built off the main thread where the store can
+ * (EventStore.readLeafTree), else from readLeafHashes, else from the events' `leafHash`.
+ */
+export function storedLeafTree(store: EventStore, size: bigint): Promise<MerkleLog> {
+  return store.readLeafTree !== undefined ? store.readLeafTree(size) : leafTreeHere(store, size);
+}
 
-export async function storedLeafTree(store: EventStore, size: bigint): Promise<MerkleLog> {
-  // One buffer of every leaf hash end to end, then the tree built level by level over it.
+/** The tree of the first `size` stored leaf hashes, read and built on this thread. */
+export async function leafTreeHere(store: EventStore, size: bigint): Promise<MerkleLog> {
   const n = Number(size);
-  const leaves = Buffer.allocUnsafeSlow(n * 32);
-  let at = 0;
   const readLeaves = store.readLeafHashes?.bind(store);
   if (readLeaves !== undefined) {
-    while (at < n) {
-      const want = Math.min(n - at, LEAF_PAGE);
-      const page = await readLeaves(BigInt(at), want);
-      if (page.length === 0) break;
-      if (page.length % 32 !== 0 || page.length > want * 32) {
-        throw new Error(`the stored leaf hashes of events ${at}..${at + want - 1} are ${page.length} bytes, not 32 each`);
-      }
-      page.copy(leaves, at * 32);
-      at += page.length / 32;
-    }
-  } else {
-    for await (const e of readLog(store, { until: size, pageSize: PAGE })) {
-      (e.leafHash ?? eventLeafHash(e)).copy(leaves, at * 32);
-      at++;
-    }
+    const { leaves, count } = await gatherLeafHashes(readLeaves, n);
+    return MerkleLog.fromLeaves(leaves, count);
+  }
+  // One buffer of every leaf hash end to end, then the tree built level by level over it.
+  const leaves = Buffer.allocUnsafeSlow(n * 32);
+  let at = 0;
+  for await (const e of readLog(store, { until: size, pageSize: PAGE })) {
+    (e.leafHash ?? eventLeafHash(e)).copy(leaves, at * 32);
+    at++;
   }
   return MerkleLog.fromLeaves(leaves, at);
 }
@@ -57,11 +55,11 @@ async function leafAt(store: EventStore, index: number): Promise<LeafRef | undef
 }
 
 /**
- * The tree of the stored leaf hashes held against the kept checkpoints; on a mismatch the first bad
- * leaf is named through the kept copy of the leaves (see src/log/verify-bisect.ts).
+ * The tree of the stored leaf hashes (`storedLeafTree` of the store's size) held against the kept
+ * checkpoints; on a mismatch the first bad leaf is named through the kept copy of the leaves (see
+ * src/log/verify-bisect.ts).
  */
-export async function checkStoredTree(store: EventStore, archive: CheckpointArchive, verifierKey: string, integrity: Integrity): Promise<MerkleLog> {
-  const tree = await storedLeafTree(store, await store.size());
+export async function checkStoredTree(store: EventStore, tree: MerkleLog, archive: CheckpointArchive, verifierKey: string, integrity: Integrity): Promise<MerkleLog> {
   const check = checkTreeAgainstKept(tree, archive, verifierKey);
   if (check.ok) return tree;
   const index = check.found.kind === 'bad-range' ? check.found.from : check.found.index;

@@ -173,17 +173,23 @@ export interface LoadedSnapshot extends SnapshotState {
 }
 
 /**
- * `storedTree` is the tree of the store's leaf hashes (built here when not given): a snapshot is
- * used only if its root is that tree's root of the same size, and its Merkle fold's state is that
- * tree's prefix.
+ * A snapshot read and decoded, held against the log's size and its last event, but not yet against
+ * the stored tree: nothing may use its states before `restoreSnapshot` has.
  */
-export async function loadSnapshot(
-  dir: string,
-  store: EventStore,
-  folds: readonly Projection[],
-  warn: Warn = defaultWarn,
-  storedTree?: MerkleLog,
-): Promise<LoadedSnapshot | undefined> {
+export interface DecodedSnapshot {
+  file: string;
+  bytes: Buffer;
+  decoded: Decoded;
+  /** Each fold's state, the Merkle fold's still the mark of the stored tree's prefix. */
+  payload: Map<string, unknown>;
+}
+
+/**
+ * The snapshot file read and decoded, its checksum, header and last leaf checked (undefined, with
+ * the reason passed to `warn`, when any of that fails). Start-up runs it while the stored tree is
+ * built on another thread; `restoreSnapshot` then ties it to that tree.
+ */
+export async function readSnapshot(dir: string, store: EventStore, folds: readonly Projection[], warn: Warn = defaultWarn): Promise<DecodedSnapshot | undefined> {
   const file = snapshotPath(dir);
   removeTempFiles(file);
   let bytes: Buffer;
@@ -194,11 +200,50 @@ export async function loadSnapshot(
     return undefined;
   }
   try {
-    return { ...(await decodeAndCheck(bytes, store, folds, storedTree)), bytes };
+    const decoded = await decodeAndCheck(bytes, store, folds);
+    return { file, bytes, decoded, payload: decodePayload(decoded, folds) };
   } catch (err) {
     warn(`snapshot ${file} discarded: ${(err as Error).message}; rebuilding from the log`);
     return undefined;
   }
+}
+
+/**
+ * The decoded snapshot's states once its root is the root of the stored tree of the same size
+ * (`storedTree`, whose prefix becomes the Merkle fold's state); undefined, with the reason passed
+ * to `warn`, when it is not.
+ */
+export function restoreSnapshot(snap: DecodedSnapshot, storedTree: MerkleLog, warn: Warn = defaultWarn): LoadedSnapshot | undefined {
+  try {
+    checkRoot(snap.decoded, storedTree);
+  } catch (err) {
+    warn(`snapshot ${snap.file} discarded: ${(err as Error).message}; rebuilding from the log`);
+    return undefined;
+  }
+  return { ...withTree(snap.payload, snap.decoded.next, storedTree), bytes: snap.bytes };
+}
+
+/**
+ * `readSnapshot` then `restoreSnapshot`; `storedTree` is the tree of the store's leaf hashes (built
+ * here, of the snapshot's size, when not given).
+ */
+export async function loadSnapshot(
+  dir: string,
+  store: EventStore,
+  folds: readonly Projection[],
+  warn: Warn = defaultWarn,
+  storedTree?: MerkleLog,
+): Promise<LoadedSnapshot | undefined> {
+  const snap = await readSnapshot(dir, store, folds, warn);
+  if (snap === undefined) return undefined;
+  let tree: MerkleLog;
+  try {
+    tree = storedTree ?? (await storedLeafTree(store, snap.decoded.next));
+  } catch (err) {
+    warn(`snapshot ${snap.file} discarded: ${(err as Error).message}; rebuilding from the log`);
+    return undefined;
+  }
+  return restoreSnapshot(snap, tree, warn);
 }
 
 interface Decoded {
@@ -223,7 +268,7 @@ function decodeHeader(bytes: Buffer, folds: readonly Projection[]): Decoded {
   return { header, next: BigInt(header.next), body, headerLen };
 }
 
-async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Projection[], storedTree?: MerkleLog): Promise<SnapshotState> {
+async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly Projection[]): Promise<Decoded> {
   const decoded = decodeHeader(bytes, folds);
   const { header, next } = decoded;
   if (header.verified !== true) throw new Error('it was not written from verified events');
@@ -240,8 +285,7 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
   } else if (header.lastLeaf !== undefined) {
     throw new Error('an empty snapshot with a last leaf');
   }
-  const tree = storedTree ?? (await storedLeafTree(store, next));
-  return statesOf(decoded, folds, tree);
+  return decoded;
 }
 
 /**
@@ -249,24 +293,38 @@ async function decodeAndCheck(bytes: Buffer, store: EventStore, folds: readonly 
  * `storedTree`, whose prefix is the Merkle fold's state; nothing else against a store).
  */
 export function decodeStates(bytes: Buffer, folds: readonly Projection[], storedTree: MerkleLog): SnapshotState {
-  return statesOf(decodeHeader(bytes, folds), folds, storedTree);
+  const decoded = decodeHeader(bytes, folds);
+  checkRoot(decoded, storedTree);
+  return withTree(decodePayload(decoded, folds), decoded.next, storedTree);
 }
 
-function statesOf({ header, next, body, headerLen }: Decoded, folds: readonly Projection[], storedTree: MerkleLog): SnapshotState {
+function checkRoot({ header, next }: Decoded, storedTree: MerkleLog): void {
   if (BigInt(storedTree.size) < next || storedTree.root(Number(next)).toString('base64') !== header.root) {
     throw new Error(`its root is not the root of the store's first ${next} leaf hashes: it was written from another tree`);
   }
   if (next > 0n && storedTree.leafHash(Number(next) - 1).toString('base64') !== header.lastLeaf) throw new Error('the stored leaf hash of its last event differs from the header');
+}
+
+/** Each fold's state as restored from the payload, the Merkle fold's left as the stored tree's mark. */
+function decodePayload({ body, headerLen }: Decoded, folds: readonly Projection[]): Map<string, unknown> {
   const stored = deserializeCopying(body.subarray(8 + headerLen)) as Map<string, unknown>;
   if (!(stored instanceof Map)) throw new Error('payload is not a map of states');
   const states = new Map<string, unknown>();
+  let marked = false;
   for (const f of folds) {
     if (!stored.has(f.name)) throw new Error(`no state for fold ${f.name}`);
     const s = stored.get(f.name);
-    if (isStoredTreeMark(s)) states.set(f.name, storedTree.prefix(Number(next)));
-    else states.set(f.name, f.afterRestore ? f.afterRestore(s) : s);
+    if (isStoredTreeMark(s)) marked = true;
+    states.set(f.name, isStoredTreeMark(s) ? s : f.afterRestore ? f.afterRestore(s) : s);
   }
-  if (treeOf(states) === undefined) throw new Error('no Merkle tree in the snapshot');
+  if (!marked) throw new Error('no Merkle tree in the snapshot');
+  return states;
+}
+
+/** The states with the stored tree's prefix of `next` leaves for the Merkle fold's. */
+function withTree(payload: Map<string, unknown>, next: bigint, storedTree: MerkleLog): SnapshotState {
+  const states = new Map<string, unknown>();
+  for (const [name, s] of payload) states.set(name, isStoredTreeMark(s) ? storedTree.prefix(Number(next)) : s);
   return { next, states };
 }
 

@@ -11,8 +11,8 @@ import type { EventStore } from '../store/port.ts';
 import { allFolds } from '../app/folds.ts';
 import { LiveModels } from '../app/live-models.ts';
 import { Integrity } from '../app/integrity.ts';
-import { checkSparedEvents, checkStoredTree, leafCheck } from '../app/self-check.ts';
-import { decodeStates, keepSnapshots, loadSnapshot, snapshotPath } from '../app/snapshots.ts';
+import { checkSparedEvents, checkStoredTree, leafCheck, storedLeafTree } from '../app/self-check.ts';
+import { decodeStates, keepSnapshots, readSnapshot, restoreSnapshot, snapshotPath } from '../app/snapshots.ts';
 import { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { Reads } from '../app/reads.ts';
 import { RedactionService } from '../app/redaction.ts';
@@ -50,9 +50,16 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     const integrity = new Integrity();
     // Before serving: the stored tree against the last checkpoint this server signed, then every
     // event the read models are built from, its leaf recomputed (docs/log.md, "The server checks itself").
-    const storedTree = await checkStoredTree(store, archive, signingKey.verifierKey, integrity);
+    // The tree is built (on another thread where the store can) while the snapshot is read and
+    // decoded here; the snapshot's states are used only once its root is that tree's, and only
+    // when the tree holds against the checkpoint.
     const folds = allFolds();
-    const restored = integrity.tampered ? undefined : await loadSnapshot(config.dataDir, store, folds, undefined, storedTree);
+    const building = storedLeafTree(store, await store.size());
+    const reading = readSnapshot(config.dataDir, store, folds);
+    await Promise.allSettled([building, reading]);
+    const storedTree = await checkStoredTree(store, await building, archive, signingKey.verifierKey, integrity);
+    const decoded = await reading;
+    const restored = integrity.tampered || decoded === undefined ? undefined : restoreSnapshot(decoded, storedTree);
     const live = new LiveModels(store, folds, restored, leafCheck(integrity));
     if (integrity.tampered === undefined) await live.start();
     const snapshots = keepSnapshots(live, config.dataDir, folds, { ...(restored ? { savedAt: restored.next } : {}), canSave: () => integrity.verified });

@@ -138,6 +138,26 @@ function splitPoint(n: number): number {
 const half = (x: number): number => Math.floor(x / 2);
 const isOdd = (x: number): boolean => x % 2 === 1;
 
+/**
+ * The levels of the tree over `n` leaf hashes laid end to end in `leaves`: `leaves` itself, then each
+ * level one flat buffer of its own (allocUnsafeSlow: its own ArrayBuffer, so a worker thread can
+ * transfer it), each parent hashed once from its two adjacent children, as `append` would, without
+ * the per-leaf bookkeeping.
+ */
+export function treeLevels(leaves: Buffer, n: number = leaves.length / HASH_SIZE): Buffer[] {
+  if (!isSize(n) || leaves.length < n * HASH_SIZE) throw new RangeError(`${n} leaves need ${n * HASH_SIZE} bytes`);
+  const levels = [leaves];
+  let below: Buffer = leaves;
+  for (let c = half(n); c > 0; c = half(c)) {
+    // Each node hashed straight into its slot (src/log/node-hash.ts).
+    const up = Buffer.allocUnsafeSlow(c * HASH_SIZE);
+    for (let i = 0; i < c; i++) hashNodeInto(below, 2 * i * HASH_SIZE, up, i * HASH_SIZE);
+    levels.push(up);
+    below = up;
+  }
+  return levels;
+}
+
 const MAGIC = Buffer.from('PLMK', 'latin1');
 const FORMAT_VERSION = 1;
 const HEADER_SIZE = 16; // magic(4) version(1) reserved(3) size(8, big-endian)
@@ -225,21 +245,27 @@ export class MerkleLog {
 
   /**
    * The tree over `n` leaf hashes laid end to end in `leaves` (which it keeps), built level by
-   * level: each parent hashed once from its two adjacent children, as `append` would, without the
-   * per-leaf bookkeeping. What start-up builds from the stored leaf hashes.
+   * level (see `treeLevels`). What start-up builds from the stored leaf hashes.
    */
   static fromLeaves(leaves: Buffer, n: number = leaves.length / HASH_SIZE): MerkleLog {
-    if (!isSize(n) || leaves.length < n * HASH_SIZE) throw new RangeError(`${n} leaves need ${n * HASH_SIZE} bytes`);
+    return MerkleLog.fromLevels(treeLevels(leaves, n), n);
+  }
+
+  /**
+   * The tree over `n` leaves from its levels as `treeLevels` lays them out (kept, not copied): how a
+   * tree built on another thread is taken over. Only the lengths are checked, not the hashes.
+   */
+  static fromLevels(levels: readonly Buffer[], n: number): MerkleLog {
+    if (!isSize(n)) throw new RangeError(`${n} is not a tree size`);
     const log = new MerkleLog();
-    log.levels = [Level.over(leaves, n)];
-    let below: Buffer = leaves;
-    for (let c = half(n); c > 0; c = half(c)) {
-      // Each level one flat buffer, each node hashed straight into its slot (src/log/node-hash.ts).
-      const up = Buffer.allocUnsafeSlow(c * HASH_SIZE);
-      for (let i = 0; i < c; i++) hashNodeInto(below, 2 * i * HASH_SIZE, up, i * HASH_SIZE);
-      log.levels.push(Level.over(up, c));
-      below = up;
+    log.levels = [];
+    let k = 0;
+    for (let c = n; k === 0 || c > 0; k++, c = half(c)) {
+      const buf = levels[k];
+      if (buf === undefined || buf.length < c * HASH_SIZE) throw new RangeError(`level ${k} of a tree of ${n} leaves needs ${c * HASH_SIZE} bytes`);
+      log.levels.push(Level.over(buf, c));
     }
+    if (levels.length !== k) throw new RangeError(`a tree of ${n} leaves has ${k} levels, not ${levels.length}`);
     return log;
   }
 

@@ -1,4 +1,5 @@
 import type { Opening } from '../log/leaf-v2.ts';
+import type { MerkleLog } from '../log/merkle.ts';
 
 /**
  * The event store port. Shaped after the KurrentDB client so that both adapters stay thin:
@@ -162,6 +163,12 @@ export interface EventStore {
    * Without it the caller reads the events and takes their `leafHash`.
    */
   readLeafHashes?(from: bigint, limit: number): Promise<Buffer>;
+  /**
+   * Optional capability: the tree of the first `size` stored leaf hashes (fewer when the store ends
+   * sooner), read and built off the main thread, so that start-up decodes its snapshot meanwhile.
+   * It fails as the tree built from readLeafHashes would, and equals it.
+   */
+  readLeafTree?(size: bigint): Promise<MerkleLog>;
   /**
    * Optional capability, for redaction (docs/log.md): in one transaction, replaces the target
    * event's erased strings by null and its opening by the redacted one (the stored leaf hash stays,

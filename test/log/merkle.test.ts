@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { EMPTY_ROOT, MerkleLog, hashChildren, verifyConsistency, verifyInclusion } from '../../src/log/merkle.ts';
+import { EMPTY_ROOT, MerkleLog, hashChildren, treeLevels, verifyConsistency, verifyInclusion } from '../../src/log/merkle.ts';
 
 const sha256 = (...parts: Buffer[]): Buffer => {
   const h = createHash('sha256');
@@ -339,5 +339,19 @@ t.test('fromLeaves on random sizes: the roots of every prefix and the proofs of 
         Buffer.concat(built.consistencyProof(from, m)).equals(Buffer.concat(appended.consistencyProof(from, m)));
     });
     t.ok(same, `roots and proofs equal at ${n} leaves`);
+  }
+});
+
+t.test('fromLevels takes over the levels of treeLevels as they are, and refuses levels of another tree', async (t) => {
+  for (const n of [0, 1, 2, 7, 1000]) {
+    const leaves = Buffer.concat(Array.from({ length: n }, (_, i) => createHash('sha256').update(`level ${i}`).digest()));
+    const levels = treeLevels(leaves, n);
+    const tree = MerkleLog.fromLevels(levels, n);
+    t.ok(tree.serialize().equals(MerkleLog.fromLeaves(leaves, n).serialize()), `every node at ${n} leaves`);
+    if (n > 1) {
+      t.throws(() => MerkleLog.fromLevels(levels.slice(0, -1), n), RangeError, `a level missing at ${n}`);
+      t.throws(() => MerkleLog.fromLevels([...levels, Buffer.alloc(32)], n), RangeError, `a level too many at ${n}`);
+      t.throws(() => MerkleLog.fromLevels([levels[0] ?? Buffer.alloc(0), Buffer.alloc(31), ...levels.slice(2)], n), RangeError, `a level too short at ${n}`);
+    }
   }
 });

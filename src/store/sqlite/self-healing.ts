@@ -1,3 +1,4 @@
+import type { MerkleLog } from '../../log/merkle.ts';
 import type { AppendOptions, AppendResult, EventStore, ImportedEvent, NewEvent, ReadAllOptions, ReadStreamOptions, RedactionRequest, StoredEvent, SubscribeOptions, Subscription } from '../port.ts';
 import { StoreUnavailable } from '../port.ts';
 import { isBusy } from './busy-retry.ts';
@@ -107,6 +108,10 @@ export class SelfHealingSqliteStore implements EventStore {
 
   readLeafHashes(from: bigint, limit: number): Promise<Buffer> {
     return this.reader.readLeafHashes(from, limit);
+  }
+
+  readLeafTree(size: bigint): Promise<MerkleLog> {
+    return this.reader.readLeafTree(size);
   }
 
   size(): Promise<bigint> {

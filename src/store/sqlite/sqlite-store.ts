@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { eventLeafHash } from '../../log/leaf.ts';
+import type { MerkleLog } from '../../log/merkle.ts';
 import { markHashedHere } from '../hashed-here.ts';
 import { newSeed } from '../../log/leaf-v2.ts';
 import {
@@ -10,6 +11,8 @@ import {
 } from '../port.ts';
 import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, type CheckedAppend } from '../rules.ts';
 import { importInTx, type ImportStatements } from './import.ts';
+import { leafHashReader } from './leaf-hashes.ts';
+import { leafTreeOffThread } from './leaf-tree.ts';
 import { migrate } from './migrations.ts';
 import { checkpointTruncate, prepareRedact, redactInTx } from './redact.ts';
 import { COLUMNS, isUniqueEventIdViolation, openingText, toStoredEvent, unavailable, type EventRow } from './rows.ts';
@@ -91,7 +94,7 @@ export class SqliteStore implements EventStore {
   readonly #readForwards: Statement<[string, bigint, number], EventRow>;
   readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
   readonly #readAll: Statement<[bigint, number], EventRow>;
-  readonly #readLeaves: Statement<[bigint, number], string | null>;
+  readonly #readLeaves: (from: bigint, limit: number) => Buffer;
   readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
   /** Appends waiting for the next group commit, in arrival order. */
@@ -120,11 +123,7 @@ export class SqliteStore implements EventStore {
     this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
     this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
     this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
-    // Concatenated inside SQLite (as hex: text, so no blob is read back as a string): one value per
-    // page of leaves instead of a row object and a Buffer per event.
-    this.#readLeaves = db.prepare(
-      "SELECT group_concat(hex(leaf_hash), '' ORDER BY idx) FROM (SELECT idx, leaf_hash FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?)",
-    ).pluck() as Statement<[bigint, number], string | null>;
+    this.#readLeaves = leafHashReader(db);
     this.#ping = db.prepare('SELECT 1');
     // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
     // one fsync. Each request runs in its own SAVEPOINT (better-sqlite3 nests a transaction function
@@ -355,8 +354,13 @@ export class SqliteStore implements EventStore {
 
   async readLeafHashes(from: bigint, limit: number): Promise<Buffer> {
     this.#assertOpen();
-    const hex = this.#readLeaves.get(from, limit);
-    return hex === undefined || hex === null ? Buffer.alloc(0) : Buffer.from(hex, 'hex');
+    return this.#readLeaves(from, limit);
+  }
+
+  /** Read on a worker thread's own read-only connection to the same file (see leaf-tree.ts). */
+  readLeafTree(size: bigint): Promise<MerkleLog> {
+    this.#assertOpen();
+    return leafTreeOffThread(this.#db.name, size);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
