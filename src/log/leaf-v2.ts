@@ -200,6 +200,19 @@ export function servedOpening(opening: Opening): ServedOpening {
   return { leafVersion: LEAF_VERSION_2, salts: { ...opening.salts }, redacted: { ...opening.redacted } };
 }
 
+/**
+ * A seed opening whose seed (base64) is decoded, and checked, when it is first read; an item whose
+ * seed is malformed fails there, as openingOfItem would have.
+ */
+export function lazySeedOpening(seedText: string): { seed: Buffer } {
+  let seed: Buffer | undefined;
+  return {
+    get seed(): Buffer {
+      return (seed ??= decode32(seedText, 'seed'));
+    },
+  };
+}
+
 const isStringRecord = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 
