@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  applyStanding, knownAtInstant, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers, type ClaimStanding,
+  applyStanding, knownAtInstant, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers, type ClaimStanding, type NextClaim,
 } from '../../src/domain/claim-layers.ts';
 import type { ClaimRecordedData } from '../../src/domain/events.ts';
 
@@ -111,8 +111,8 @@ t.test('a standing moved on alone (as the sources count it) is the standing of t
     ranked('preferred'),
     revised(3, '2024-10-09'),
     ranked('deprecated'),
-    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-10' } },
-    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-07' } },
+    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-10', reason: 'source withdrew it' } },
+    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-07', reason: 'source withdrew it' } },
     revised(4, '2024-10-07'),
     { type: 'ClaimCorrected', data: { claimId: 'c-1', changes: { sourceId: 'dawn', value: exact(5) }, reason: 'other', restore: true } },
     revised(6, '2024-10-12'),
@@ -122,12 +122,13 @@ t.test('a standing moved on alone (as the sources count it) is the standing of t
   ];
   for (const knownAt of [undefined, '2024-10-08', '2024-10-11']) {
     const at = knownAtInstant(knownAt);
-    let claim = recordedClaim(recorded, at);
-    if (claim === undefined) throw new Error('the first statement is known');
+    const first = recordedClaim(recorded, at);
+    if (first === undefined) throw new Error('the first statement is known');
+    let claim: ClaimLayers = first;
     const standing = standingOf(claim);
     let changes = 0;
     for (const [i, e] of events.entries()) {
-      const next = nextClaim(claim, e, at);
+      const next: NextClaim<ClaimLayers> = nextClaim(claim, e, at);
       const change = applyStanding(standing, e, at);
       t.strictSame(standing, standingOf(next.claim), `knownAt ${knownAt ?? 'none'}, event ${i}: the same standing`);
       t.equal(change.counted, next.counted, `knownAt ${knownAt ?? 'none'}, event ${i}: counted alike`);

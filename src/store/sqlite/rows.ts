@@ -20,6 +20,20 @@ export interface EventRow {
 
 export const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash, opening';
 
+/**
+ * One row's COLUMNS in order, as a raw statement returns them (and as the insert takes them): an
+ * array per row reads a page of events a third faster than an object with a key per column.
+ */
+export type EventValues = [
+  idx: number, stream: string, revision: number, event_id: string, type: string, schema_version: number, recorded_at: string,
+  data: string, metadata: string, leaf_hash: Buffer, opening: string | null,
+];
+
+/** A statement that selects COLUMNS, reading each row as EventValues. */
+export function prepareValues<P extends unknown[]>(db: Database.Database, sql: string): Database.Statement<P, EventValues> {
+  return db.prepare<P, EventValues>(sql).raw();
+}
+
 /** The opening column: the served form (docs/log.md), so one parser reads both. */
 export function openingText(opening: Opening | undefined): string | null {
   return opening === undefined ? null : JSON.stringify(servedOpening(opening));
@@ -43,20 +57,15 @@ export function openingOfRow(text: string | null): Opening | undefined {
 }
 
 /** Two literals rather than a spread of the opening: one object per event, of one of two shapes. */
-export function toStoredEvent(row: EventRow): StoredEvent {
-  const idx = BigInt(row.idx);
-  const data = JSON.parse(row.data) as unknown;
-  const metadata = JSON.parse(row.metadata) as EventMetadata;
-  const revision = BigInt(row.revision);
-  if (row.opening === null) {
-    return {
-      eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data, metadata, stream: row.stream,
-      revision, recordedAt: row.recorded_at, index: idx, position: idx, leafHash: row.leaf_hash,
-    };
-  }
+export function toStoredEvent(row: EventValues): StoredEvent {
+  const [rowIdx, stream, rowRevision, eventId, type, schemaVersion, recordedAt, dataText, metadataText, leafHash, openingColumn] = row;
+  const idx = BigInt(rowIdx);
+  const data = JSON.parse(dataText) as unknown;
+  const metadata = JSON.parse(metadataText) as EventMetadata;
+  const revision = BigInt(rowRevision);
+  if (openingColumn === null) return { eventId, type, schemaVersion, data, metadata, stream, revision, recordedAt, index: idx, position: idx, leafHash };
   return {
-    eventId: row.event_id, type: row.type, schemaVersion: row.schema_version, data, metadata, stream: row.stream,
-    revision, recordedAt: row.recorded_at, index: idx, position: idx, leafHash: row.leaf_hash, opening: openingOfRow(row.opening),
+    eventId, type, schemaVersion, data, metadata, stream, revision, recordedAt, index: idx, position: idx, leafHash, opening: openingOfRow(openingColumn),
   };
 }
 
