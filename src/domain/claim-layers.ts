@@ -162,35 +162,46 @@ export function applyStanding(s: ClaimStanding, e: ClaimLayerEvent, knownAt: num
 }
 
 /**
- * The claim after one more event about it: its standing (applyStanding), then its shown layer.
- * Never mutates `claim`, and gives it back when the event changes nothing; a projection that keeps
- * more per claim (a fact key, interned strings) passes its own object and gets the same kind back.
+ * The claim after one more event about it, in place: its standing (applyStanding), then its shown
+ * layer. For a read model whose claim objects are its own (nothing keeps one across events);
+ * nextClaim is the form that leaves its claim as it was.
+ */
+export function moveClaimOn(c: ClaimLayers, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): StandingChange {
+  // An erratum fixes the layer that was latest before it: a hidden one leaves the shown layer as it was.
+  const latestHidden = c.latestHidden;
+  const change = applyStanding(c, e, knownAt);
+  if (!change.changed) return change;
+  if (e.type === 'ClaimRevised' && change.counted) {
+    const d = e.data;
+    // Read before the note is replaced: a redacted note reads as null, and still replaces the earlier one.
+    c.redacted = erasedOf(d, d.note === undefined ? c.redacted?.filter((p) => p === '/note') : undefined, ['/value', '/note']);
+    c.value = d.value;
+    c.statedAt = d.statedAt;
+    c.citation = d.citation;
+    if (d.note !== undefined) c.note = d.note;
+  } else if (e.type === 'ClaimCorrected') {
+    const ch = e.data.changes;
+    if (!latestHidden) {
+      if (ch.value !== undefined) {
+        c.redacted = erasedOf(ch, c.redacted?.filter((p) => p === '/note'), ['/changes/value']);
+        c.value = ch.value;
+      }
+      if (ch.statedAt !== undefined) c.statedAt = ch.statedAt;
+      if (ch.citation !== undefined) c.citation = ch.citation;
+    }
+    // Which fact it is about belongs to the claim, not to one layer.
+    if (ch.qualifiers !== undefined) c.qualifiers = nonEmptyQualifiers(ch.qualifiers);
+  }
+  return change;
+}
+
+/**
+ * The claim after one more event about it (moveClaimOn on a copy). Never mutates `claim`, and gives
+ * it back when the event changes nothing; a projection that keeps more per claim (a fact key,
+ * interned strings) passes its own object and gets the same kind back.
  */
 export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): NextClaim<C> {
   const next: C = { ...claim };
-  const { counted, changed } = applyStanding(next, e, knownAt);
-  if (!changed) return { claim, counted };
-  if (e.type === 'ClaimRevised' && counted) {
-    const d = e.data;
-    next.value = d.value;
-    next.statedAt = d.statedAt;
-    next.citation = d.citation;
-    // A redacted note reads as null: it still replaces the earlier one.
-    next.note = d.note === undefined ? claim.note : d.note;
-    next.redacted = erasedOf(d, d.note === undefined ? claim.redacted?.filter((p) => p === '/note') : undefined, ['/value', '/note']);
-  } else if (e.type === 'ClaimCorrected') {
-    const ch = e.data.changes;
-    // An erratum fixes the latest layer: a hidden one leaves the shown layer as it was.
-    if (!claim.latestHidden) {
-      if (ch.value !== undefined) {
-        next.value = ch.value;
-        next.redacted = erasedOf(ch, claim.redacted?.filter((p) => p === '/note'), ['/changes/value']);
-      }
-      if (ch.statedAt !== undefined) next.statedAt = ch.statedAt;
-      if (ch.citation !== undefined) next.citation = ch.citation;
-    }
-    // Which fact it is about belongs to the claim, not to one layer.
-    if (ch.qualifiers !== undefined) next.qualifiers = nonEmptyQualifiers(ch.qualifiers);
-  }
-  return { claim: next, counted };
+  const { counted, changed } = moveClaimOn(next, e, knownAt);
+  return { claim: changed ? next : claim, counted };
 }

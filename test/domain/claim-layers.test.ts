@@ -1,6 +1,6 @@
 import t from 'tap';
 import {
-  applyStanding, knownAtInstant, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers, type ClaimStanding, type NextClaim,
+  applyStanding, knownAtInstant, moveClaimOn, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers, type ClaimStanding, type NextClaim,
 } from '../../src/domain/claim-layers.ts';
 import type { ClaimRecordedData } from '../../src/domain/events.ts';
 
@@ -106,7 +106,7 @@ const standingOf = (c: ClaimLayers): ClaimStanding => ({
   revisionCount: c.revisionCount, correctionCount: c.correctionCount, latestHidden: c.latestHidden,
 });
 
-t.test('a standing moved on alone (as the sources count it) is the standing of the claim nextClaim gives', async (t) => {
+t.test('a standing moved on alone (as the sources count it), or a claim moved on in place (as the view keeps it), is what nextClaim gives', async (t) => {
   const events: ClaimLayerEvent[] = [
     ranked('preferred'),
     revised(3, '2024-10-09'),
@@ -131,6 +131,9 @@ t.test('a standing moved on alone (as the sources count it) is the standing of t
       const next: NextClaim<ClaimLayers> = nextClaim(claim, e, at);
       const change = applyStanding(standing, e, at);
       t.strictSame(standing, standingOf(next.claim), `knownAt ${knownAt ?? 'none'}, event ${i}: the same standing`);
+      const moved: ClaimLayers = { ...claim };
+      moveClaimOn(moved, e, at);
+      t.strictSame(moved, next.claim, `knownAt ${knownAt ?? 'none'}, event ${i}: the same claim in place`);
       t.equal(change.counted, next.counted, `knownAt ${knownAt ?? 'none'}, event ${i}: counted alike`);
       t.equal(next.claim === claim, !change.changed, `knownAt ${knownAt ?? 'none'}, event ${i}: the claim itself back exactly when nothing changed`);
       if (change.changed) changes++;
