@@ -202,15 +202,22 @@ export function servedOpening(opening: Opening): ServedOpening {
 
 /**
  * A seed opening whose seed (base64) is decoded, and checked, when it is first read; an item whose
- * seed is malformed fails there, as openingOfItem would have.
+ * seed is malformed fails there, as openingOfItem would have. A class, so that a million of them
+ * share one getter: `'seed' in opening` holds, but a spread of the opening itself would lose it.
  */
+class LazySeed {
+  readonly #text: string;
+  #seed: Buffer | undefined;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  get seed(): Buffer {
+    return (this.#seed ??= decode32(this.#text, 'seed'));
+  }
+}
+
 export function lazySeedOpening(seedText: string): { seed: Buffer } {
-  let seed: Buffer | undefined;
-  return {
-    get seed(): Buffer {
-      return (seed ??= decode32(seedText, 'seed'));
-    },
-  };
+  return new LazySeed(seedText);
 }
 
 const isStringRecord = (v: unknown): v is Record<string, string> =>
