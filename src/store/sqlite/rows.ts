@@ -21,15 +21,22 @@ export interface EventRow {
 export const COLUMNS = 'idx, stream, revision, event_id, type, schema_version, recorded_at, data, metadata, leaf_hash, opening';
 
 /**
- * One row's COLUMNS in order, as a raw statement returns them (and as the insert takes them): an
- * array per row reads a page of events a third faster than an object with a key per column.
+ * What a read selects: COLUMNS, the leaf hash as hex. A Buffer made from text is a slice of Node's
+ * pool, while each one the driver returns is an allocation of its own: at a million events, a
+ * twentieth of a rebuild.
+ */
+export const SELECTED = COLUMNS.replace('leaf_hash', 'hex(leaf_hash)');
+
+/**
+ * One row's SELECTED in order, as a raw statement returns them: an array per row reads a page of
+ * events a third faster than an object with a key per column.
  */
 export type EventValues = [
   idx: number, stream: string, revision: number, event_id: string, type: string, schema_version: number, recorded_at: string,
-  data: string, metadata: string, leaf_hash: Buffer, opening: string | null,
+  data: string, metadata: string, leaf_hex: string, opening: string | null,
 ];
 
-/** A statement that selects COLUMNS, reading each row as EventValues. */
+/** A statement that selects SELECTED, reading each row as EventValues. */
 export function prepareValues<P extends unknown[]>(db: Database.Database, sql: string): Database.Statement<P, EventValues> {
   return db.prepare<P, EventValues>(sql).raw();
 }
@@ -58,7 +65,8 @@ export function openingOfRow(text: string | null): Opening | undefined {
 
 /** Two literals rather than a spread of the opening: one object per event, of one of two shapes. */
 export function toStoredEvent(row: EventValues): StoredEvent {
-  const [rowIdx, stream, rowRevision, eventId, type, schemaVersion, recordedAt, dataText, metadataText, leafHash, openingColumn] = row;
+  const [rowIdx, stream, rowRevision, eventId, type, schemaVersion, recordedAt, dataText, metadataText, leafHex, openingColumn] = row;
+  const leafHash = Buffer.from(leafHex, 'hex');
   const idx = BigInt(rowIdx);
   const data = JSON.parse(dataText) as unknown;
   const metadata = JSON.parse(metadataText) as EventMetadata;

@@ -12,7 +12,7 @@ import { checkAppend, checkExpected, checkFrom, checkReadAll, checkReadStream, t
 import { importInTx, type ImportStatements } from './import.ts';
 import { migrate } from './migrations.ts';
 import { checkpointTruncate, prepareRedact, redactInTx } from './redact.ts';
-import { COLUMNS, isUniqueEventIdViolation, openingText, prepareValues, toStoredEvent, unavailable, type EventRow, type EventValues } from './rows.ts';
+import { COLUMNS, SELECTED, isUniqueEventIdViolation, openingText, prepareValues, toStoredEvent, unavailable, type EventRow, type EventValues } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 import { RecentEvents } from './recent-events.ts';
 import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
@@ -117,9 +117,9 @@ export class SqliteStore implements EventStore {
     this.#logHead = db.prepare('SELECT idx, recorded_at FROM events ORDER BY idx DESC LIMIT 1');
     this.#insert = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // LIMIT -1 is SQLite's "no limit".
-    this.#readForwards = prepareValues(db, `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
-    this.#readBackwards = prepareValues(db, `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
-    this.#readAll = prepareValues(db, `SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    this.#readForwards = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
+    this.#readBackwards = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
+    this.#readAll = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
     // Concatenated inside SQLite (as hex: text, so no blob is read back as a string): one value per
     // page of leaves instead of a row object and a Buffer per event.
     this.#readLeaves = db.prepare(
@@ -158,7 +158,7 @@ export class SqliteStore implements EventStore {
     const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
     const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
-    const redactStatements = prepareRedact(db, COLUMNS);
+    const redactStatements = prepareRedact(db, SELECTED);
     const redactTx = db.transaction((r: RedactionRequest): AppendResult => {
       redactInTx(redactStatements, r);
       return this.#appendInTx({ stream: r.stream, ...checkAppend(r.stream, [r.event]) });
@@ -294,9 +294,11 @@ export class SqliteStore implements EventStore {
         index: BigInt(idx), stream: r.stream, revision: BigInt(revision), eventId: e.eventId, type: e.type,
         schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata, ...(opening ? { opening } : {}),
       });
-      const row: EventValues = [idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, openingText(opening)];
+      const row: EventValues = [
+        idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash.toString('hex'), openingText(opening),
+      ];
       try {
-        this.#insert.run(...row);
+        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, row[10]);
       } catch (err) {
         if (isUniqueEventIdViolation(err)) {
           throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
