@@ -14,7 +14,7 @@ import type { StoredEvent } from '../src/store/port.ts';
 import { intern, lowerBound } from './collections.ts';
 import { decodeCursor, encodeCursor, InvalidQuery } from './cursor.ts';
 import {
-  isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers, type ClaimStatus, type RankName,
+  applyStanding, isClaimLayerEvent, knownAtInstant, recordedClaim, type ClaimStanding, type ClaimStatus, type RankName,
 } from '../src/domain/claim-layers.ts';
 import { dataOf, incidentIdOf, readData, sourceIdOf } from './event-data.ts';
 import type { KnownAtOptions } from './event-data.ts';
@@ -42,16 +42,9 @@ interface SourceRecord {
   updatedAt: string;
 }
 
-/** What the counts need of one claim's layers, decoded from its packed form. */
-type ClaimTally = Pick<ClaimLayers, 'sourceId' | 'status' | 'rank' | 'pendingRank' | 'revisionCount' | 'correctionCount' | 'latestHidden'>;
+/** What the counts need of one claim: its standing (the domain's applyStanding moves it on), decoded from its packed form. */
+type ClaimTally = ClaimStanding;
 
-/**
- * The layer fields the counts do not keep. nextClaim computes them and they are dropped: the
- * counts depend only on the fields a tally keeps, which nextClaim derives from the events alone.
- */
-const UNKEPT: Omit<ClaimLayers, keyof ClaimTally> = {
-  claimId: '', predicate: 'deaths', qualifiers: undefined, value: { kind: 'unknown' }, statedAt: '', citation: undefined, note: undefined, redacted: undefined,
-};
 const STATUS_BITS: Record<ClaimStatus, number> = { active: 0, retracted: 1, voided: 2 };
 const STATUSES: readonly ClaimStatus[] = ['active', 'retracted', 'voided'];
 const RANK_BITS: Record<RankName, number> = { normal: 0, preferred: 1, deprecated: 2 };
@@ -113,7 +106,7 @@ function encode(c: ClaimTally): number {
   return Math.min(c.revisionCount, CAP) + Math.min(c.correctionCount, CAP) * P20 + flags * P40;
 }
 
-function tallyOf(c: ClaimLayers): ClaimTally {
+function tallyOf(c: ClaimTally): ClaimTally {
   return {
     sourceId: c.sourceId, status: c.status, rank: c.rank, pendingRank: c.pendingRank,
     revisionCount: c.revisionCount, correctionCount: c.correctionCount, latestHidden: c.latestHidden,
@@ -178,7 +171,8 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
     const layers = recordedClaim(d, state.knownAt);
     if (layers === undefined) return;
     if (claims === undefined) state.claims.set(incidentId, (claims = { ids: [], sources: [], packed: [], lookup: undefined }));
-    const t = tallyOf({ ...layers, sourceId: internSource(state, d.sourceId) });
+    const t = tallyOf(layers);
+    t.sourceId = internSource(state, d.sourceId);
     addClaim(claims, d.claimId, t);
     tally(state, t, 1);
     return;
@@ -187,13 +181,16 @@ function applyClaimEvent(state: SourcesState, incidentId: string, e: StoredEvent
   if (claims === undefined || !isClaimLayerEvent(event)) return;
   const i = findClaim(claims, event.data.claimId);
   if (i < 0) return;
-  const before = decode(claims, i);
-  const after = tallyOf(nextClaim({ ...UNKEPT, ...before }, event, state.knownAt).claim);
-  if (after.sourceId !== before.sourceId) after.sourceId = internSource(state, after.sourceId);
-  tally(state, before, -1);
-  tally(state, after, 1);
-  claims.sources[i] = after.sourceId;
-  claims.packed[i] = encode(after);
+  // Moved on in place: the counts read only the standing, so the layers are never rebuilt here.
+  // An event that changes nothing takes its claim out of the counts and puts it back as it was.
+  const t = decode(claims, i);
+  const sourceId = t.sourceId;
+  tally(state, t, -1);
+  applyStanding(t, event, state.knownAt);
+  if (t.sourceId !== sourceId) t.sourceId = internSource(state, t.sourceId);
+  tally(state, t, 1);
+  claims.sources[i] = t.sourceId;
+  claims.packed[i] = encode(t);
 }
 
 /** Tallies share one copy of each source id rather than keeping every event's own string alive. */

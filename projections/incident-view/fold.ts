@@ -4,7 +4,7 @@
  * the fact key, interned strings and the timeline's order.
  */
 import type { IncidentFields } from '../../src/domain/events.ts';
-import { isClaimLayerEvent, knownAtInstant, nextClaim, recordedClaim, type ClaimLayers } from '../../src/domain/claim-layers.ts';
+import { isClaimLayerEvent, knownAtInstant, moveClaimOn, recordedClaim, type ClaimLayers } from '../../src/domain/claim-layers.ts';
 import { factKey } from '../../src/domain/predicates.ts';
 import type { StoredEvent } from '../../src/store/port.ts';
 import { intern, lowerBound } from '../collections.ts';
@@ -17,24 +17,6 @@ import { ClaimShelf, IncidentState } from './incident-state.ts';
 
 export { ClaimState, internLayers, IncidentState };
 
-/** Takes over the layers nextClaim computed into the claim kept in the view (see ClaimState). */
-function assignLayers(c: ClaimState, l: ClaimLayers): void {
-  c.claimId = l.claimId;
-  c.predicate = l.predicate;
-  c.qualifiers = l.qualifiers;
-  c.sourceId = l.sourceId;
-  c.value = l.value;
-  c.statedAt = l.statedAt;
-  c.citation = l.citation;
-  c.note = l.note;
-  c.redacted = l.redacted;
-  c.status = l.status;
-  c.rank = l.rank;
-  c.pendingRank = l.pendingRank;
-  c.revisionCount = l.revisionCount;
-  c.correctionCount = l.correctionCount;
-  c.latestHidden = l.latestHidden;
-}
 
 export interface ViewState {
   incidents: Map<string, IncidentState>;
@@ -156,13 +138,12 @@ function applyClaimEvent(state: ViewState, inc: IncidentState, e: EventLike): bo
       if (!isClaimLayerEvent(event)) return false;
       const c = inc.claims.get(event.data.claimId);
       if (c === undefined) return false;
-      const { claim, counted } = nextClaim(c, event, state.knownAt);
-      if (claim !== c) {
-        // In place: nothing keeps a claim object across events (views and history entries copy its fields).
-        const regrouped = claim.qualifiers !== c.qualifiers;
-        assignLayers(c, claim);
+      // In place: nothing keeps a claim object across events (views and history entries copy its fields).
+      const qualifiers = c.qualifiers;
+      const { counted, changed } = moveClaimOn(c, event, state.knownAt);
+      if (changed) {
         c.sourceId = intern(state.strings, c.sourceId);
-        if (regrouped) c.key = intern(state.strings, factKey(c.predicate, c.qualifiers));
+        if (c.qualifiers !== qualifiers) c.key = intern(state.strings, factKey(c.predicate, c.qualifiers));
         internLayers(state.strings, c);
       }
       return counted;

@@ -1,5 +1,5 @@
 import type { Projection } from '../../projections/projection.ts';
-import { readLog } from '../store/read-log.ts';
+import { readPages } from '../store/read-log.ts';
 import type { EventStore, StoredEvent, Subscription } from '../store/port.ts';
 
 type Waiter = { index: bigint; resolve(): void; reject(e: Error): void };
@@ -165,8 +165,7 @@ export async function foldLog(
   const states = new Map<string, unknown>(folds.map((f) => [f.name, f.initial()]));
   const msPerFold = new Map<string, number>(folds.map((f) => [f.name, 0]));
   let events = 0;
-  let page: StoredEvent[] = [];
-  const foldPage = (): void => {
+  for await (const page of readPages(store, { pageSize, ...(opts.until !== undefined ? { until: opts.until } : {}) })) {
     for (const f of folds) {
       const t0 = performance.now();
       let s = states.get(f.name);
@@ -175,13 +174,7 @@ export async function foldLog(
       msPerFold.set(f.name, (msPerFold.get(f.name) ?? 0) + performance.now() - t0);
     }
     events += page.length;
-    page = [];
     opts.onPage?.(events);
-  };
-  for await (const e of readLog(store, { pageSize, ...(opts.until !== undefined ? { until: opts.until } : {}) })) {
-    page.push(e);
-    if (page.length >= pageSize) foldPage();
   }
-  if (page.length > 0) foldPage();
   return { states, events, msPerFold };
 }

@@ -104,57 +104,104 @@ export function recordedClaim(d: ClaimRecordedData, knownAt: number = ALL_KNOWN)
 }
 
 /**
- * The claim after one more event about it. Never mutates `claim`; a projection that keeps more per
- * claim (a fact key, interned strings) passes its own object and gets the same kind back.
+ * The fields of a claim that its events decide without reading its layers' content: who said it,
+ * its status and rank, and what is counted of it. The counts of a source need only these.
  */
-export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): NextClaim<C> {
+export type ClaimStanding = Pick<ClaimLayers, 'sourceId' | 'status' | 'rank' | 'pendingRank' | 'revisionCount' | 'correctionCount' | 'latestHidden'>;
+
+/** What one event did to a claim's standing: whether it counts under knownAt, and whether it changed the claim at all. */
+export interface StandingChange {
+  readonly counted: boolean;
+  readonly changed: boolean;
+}
+const CHANGED: StandingChange = { counted: true, changed: true };
+const UNCHANGED: StandingChange = { counted: true, changed: false };
+const HIDDEN: StandingChange = { counted: false, changed: true };
+const HIDDEN_UNCHANGED: StandingChange = { counted: false, changed: false };
+
+/**
+ * The standing after one more event, written into `s` in place (nextClaim gives it a copy; a
+ * projection that keeps only the standing, packed, gives it the decoded one). When `changed` is
+ * false, nothing of the claim changes, its layers included.
+ */
+export function applyStanding(s: ClaimStanding, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): StandingChange {
   switch (e.type) {
-    case 'ClaimRevised': {
-      const d = e.data;
-      if (!statedBy(d.statedAt, knownAt)) return { claim: claim.latestHidden ? claim : { ...claim, latestHidden: true }, counted: false };
-      return {
-        claim: {
-          ...claim,
-          value: d.value,
-          statedAt: d.statedAt,
-          citation: d.citation,
-          // A redacted note reads as null: it still replaces the earlier one.
-          note: d.note === undefined ? claim.note : d.note,
-          redacted: erasedOf(d, d.note === undefined ? claim.redacted?.filter((p) => p === '/note') : undefined, ['/value', '/note']),
-          rank: claim.pendingRank ?? claim.rank,
-          pendingRank: undefined,
-          revisionCount: claim.revisionCount + 1,
-          latestHidden: false,
-        },
-        counted: true,
-      };
-    }
+    case 'ClaimRevised':
+      if (!statedBy(e.data.statedAt, knownAt)) {
+        if (s.latestHidden) return HIDDEN_UNCHANGED;
+        s.latestHidden = true;
+        return HIDDEN;
+      }
+      s.rank = s.pendingRank ?? s.rank;
+      s.pendingRank = undefined;
+      s.revisionCount += 1;
+      s.latestHidden = false;
+      return CHANGED;
     case 'ClaimRetracted':
-      if (!statedBy(e.data.statedAt, knownAt)) return { claim, counted: false };
-      return { claim: claim.status === 'active' ? { ...claim, status: 'retracted' } : claim, counted: true };
+      if (!statedBy(e.data.statedAt, knownAt)) return HIDDEN_UNCHANGED;
+      if (s.status !== 'active') return UNCHANGED;
+      s.status = 'retracted';
+      return CHANGED;
     case 'ClaimCorrected': {
       const d = e.data;
-      const ch = d.changes;
-      const next: C = { ...claim, correctionCount: claim.correctionCount + 1 };
-      if (!claim.latestHidden) {
-        if (ch.value !== undefined) {
-          next.value = ch.value;
-          next.redacted = erasedOf(ch, claim.redacted?.filter((p) => p === '/note'), ['/changes/value']);
-        }
-        if (ch.statedAt !== undefined) next.statedAt = ch.statedAt;
-        if (ch.citation !== undefined) next.citation = ch.citation;
-      }
-      // Who said it and which fact it is about belong to the claim, not to one layer.
-      if (ch.sourceId !== undefined) next.sourceId = ch.sourceId;
-      if (ch.qualifiers !== undefined) next.qualifiers = nonEmptyQualifiers(ch.qualifiers);
-      if (d.restore === true && claim.status === 'retracted') next.status = 'active';
-      if (d.reason === 'wrong-incident') next.status = 'voided';
-      return { claim: next, counted: true };
+      s.correctionCount += 1;
+      // Who said it belongs to the claim, not to one layer.
+      if (d.changes.sourceId !== undefined) s.sourceId = d.changes.sourceId;
+      if (d.restore === true && s.status === 'retracted') s.status = 'active';
+      if (d.reason === 'wrong-incident') s.status = 'voided';
+      return CHANGED;
     }
     case 'ClaimRanked':
-      return {
-        claim: claim.latestHidden ? { ...claim, pendingRank: e.data.rank } : { ...claim, rank: e.data.rank, pendingRank: undefined },
-        counted: true,
-      };
+      if (s.latestHidden) s.pendingRank = e.data.rank;
+      else {
+        s.rank = e.data.rank;
+        s.pendingRank = undefined;
+      }
+      return CHANGED;
   }
+}
+
+/**
+ * The claim after one more event about it, in place: its standing (applyStanding), then its shown
+ * layer. For a read model whose claim objects are its own (nothing keeps one across events);
+ * nextClaim is the form that leaves its claim as it was.
+ */
+export function moveClaimOn(c: ClaimLayers, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): StandingChange {
+  // An erratum fixes the layer that was latest before it: a hidden one leaves the shown layer as it was.
+  const latestHidden = c.latestHidden;
+  const change = applyStanding(c, e, knownAt);
+  if (!change.changed) return change;
+  if (e.type === 'ClaimRevised' && change.counted) {
+    const d = e.data;
+    // Read before the note is replaced: a redacted note reads as null, and still replaces the earlier one.
+    c.redacted = erasedOf(d, d.note === undefined ? c.redacted?.filter((p) => p === '/note') : undefined, ['/value', '/note']);
+    c.value = d.value;
+    c.statedAt = d.statedAt;
+    c.citation = d.citation;
+    if (d.note !== undefined) c.note = d.note;
+  } else if (e.type === 'ClaimCorrected') {
+    const ch = e.data.changes;
+    if (!latestHidden) {
+      if (ch.value !== undefined) {
+        c.redacted = erasedOf(ch, c.redacted?.filter((p) => p === '/note'), ['/changes/value']);
+        c.value = ch.value;
+      }
+      if (ch.statedAt !== undefined) c.statedAt = ch.statedAt;
+      if (ch.citation !== undefined) c.citation = ch.citation;
+    }
+    // Which fact it is about belongs to the claim, not to one layer.
+    if (ch.qualifiers !== undefined) c.qualifiers = nonEmptyQualifiers(ch.qualifiers);
+  }
+  return change;
+}
+
+/**
+ * The claim after one more event about it (moveClaimOn on a copy). Never mutates `claim`, and gives
+ * it back when the event changes nothing; a projection that keeps more per claim (a fact key,
+ * interned strings) passes its own object and gets the same kind back.
+ */
+export function nextClaim<C extends ClaimLayers>(claim: C, e: ClaimLayerEvent, knownAt: number = ALL_KNOWN): NextClaim<C> {
+  const next: C = { ...claim };
+  const { counted, changed } = moveClaimOn(next, e, knownAt);
+  return { claim: changed ? next : claim, counted };
 }

@@ -200,6 +200,26 @@ export function servedOpening(opening: Opening): ServedOpening {
   return { leafVersion: LEAF_VERSION_2, salts: { ...opening.salts }, redacted: { ...opening.redacted } };
 }
 
+/**
+ * A seed opening whose seed (base64) is decoded, and checked, when it is first read; an item whose
+ * seed is malformed fails there, as openingOfItem would have. A class, so that a million of them
+ * share one getter: `'seed' in opening` holds, but a spread of the opening itself would lose it.
+ */
+class LazySeed {
+  readonly #text: string;
+  #seed: Buffer | undefined;
+  constructor(text: string) {
+    this.#text = text;
+  }
+  get seed(): Buffer {
+    return (this.#seed ??= decode32(this.#text, 'seed'));
+  }
+}
+
+export function lazySeedOpening(seedText: string): { seed: Buffer } {
+  return new LazySeed(seedText);
+}
+
 const isStringRecord = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
 

@@ -26,8 +26,8 @@ scratch[0] = 0x01;
 /** RFC 9162 interior node: SHA-256(0x01 ‖ left ‖ right). */
 export function hashChildren(left: Buffer, right: Buffer): Buffer {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) throw new RangeError('node hashes are 32 bytes');
-  left.copy(scratch, 1);
-  right.copy(scratch, 1 + HASH_SIZE);
+  scratch.set(left, 1);
+  scratch.set(right, 1 + HASH_SIZE);
   return sha256(scratch);
 }
 
@@ -55,7 +55,8 @@ class Level {
       this.chunks[c] = grown;
       chunk = grown;
     }
-    hash.copy(chunk, off, 0, HASH_SIZE);
+    // TypedArray#set: Buffer#copy's argument checks cost more than the 32 bytes it copies.
+    chunk.set(hash.length === HASH_SIZE ? hash : hash.subarray(0, HASH_SIZE), off);
     this.count = i + 1;
     return i;
   }

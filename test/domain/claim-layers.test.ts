@@ -1,5 +1,7 @@
 import t from 'tap';
-import { knownAtInstant, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers } from '../../src/domain/claim-layers.ts';
+import {
+  applyStanding, knownAtInstant, moveClaimOn, nextClaim, recordedClaim, statedBy, type ClaimLayerEvent, type ClaimLayers, type ClaimStanding, type NextClaim,
+} from '../../src/domain/claim-layers.ts';
 import type { ClaimRecordedData } from '../../src/domain/events.ts';
 
 const exact = (value: number) => ({ kind: 'exact' as const, value });
@@ -97,4 +99,47 @@ t.test('nextClaim never mutates the claim it is given', async (t) => {
   nextClaim(first, { type: 'ClaimCorrected', data: { claimId: 'c-1', changes: { value: exact(9) }, reason: 'other' } });
   t.strictSame(first, copy);
   t.equal(statedBy('2024-10-08', knownAtInstant(undefined)), true, 'no knownAt: everything was stated');
+});
+
+const standingOf = (c: ClaimLayers): ClaimStanding => ({
+  sourceId: c.sourceId, status: c.status, rank: c.rank, pendingRank: c.pendingRank,
+  revisionCount: c.revisionCount, correctionCount: c.correctionCount, latestHidden: c.latestHidden,
+});
+
+t.test('a standing moved on alone (as the sources count it), or a claim moved on in place (as the view keeps it), is what nextClaim gives', async (t) => {
+  const events: ClaimLayerEvent[] = [
+    ranked('preferred'),
+    revised(3, '2024-10-09'),
+    ranked('deprecated'),
+    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-10', reason: 'source withdrew it' } },
+    { type: 'ClaimRetracted', data: { claimId: 'c-1', statedAt: '2024-10-07', reason: 'source withdrew it' } },
+    revised(4, '2024-10-07'),
+    { type: 'ClaimCorrected', data: { claimId: 'c-1', changes: { sourceId: 'dawn', value: exact(5) }, reason: 'other', restore: true } },
+    revised(6, '2024-10-12'),
+    revised(7, '2024-10-13'),
+    ranked('normal'),
+    { type: 'ClaimCorrected', data: { claimId: 'c-1', changes: { statedAt: '2024-10-08' }, reason: 'wrong-incident' } },
+  ];
+  for (const knownAt of [undefined, '2024-10-08', '2024-10-11']) {
+    const at = knownAtInstant(knownAt);
+    const first = recordedClaim(recorded, at);
+    if (first === undefined) throw new Error('the first statement is known');
+    let claim: ClaimLayers = first;
+    const standing = standingOf(claim);
+    let changes = 0;
+    for (const [i, e] of events.entries()) {
+      const next: NextClaim<ClaimLayers> = nextClaim(claim, e, at);
+      const change = applyStanding(standing, e, at);
+      t.strictSame(standing, standingOf(next.claim), `knownAt ${knownAt ?? 'none'}, event ${i}: the same standing`);
+      const moved: ClaimLayers = { ...claim };
+      moveClaimOn(moved, e, at);
+      t.strictSame(moved, next.claim, `knownAt ${knownAt ?? 'none'}, event ${i}: the same claim in place`);
+      t.equal(change.counted, next.counted, `knownAt ${knownAt ?? 'none'}, event ${i}: counted alike`);
+      t.equal(next.claim === claim, !change.changed, `knownAt ${knownAt ?? 'none'}, event ${i}: the claim itself back exactly when nothing changed`);
+      if (change.changed) changes++;
+      claim = next.claim;
+    }
+    t.ok(changes < events.length, `knownAt ${knownAt ?? 'none'}: some events change nothing`);
+  }
+  t.equal(fold(events).claim?.status, 'voided');
 });

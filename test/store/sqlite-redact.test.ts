@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import t from 'tap';
 import { eventLeafHash } from '../../src/log/leaf.ts';
+import { LeafV2Error, servedOpening } from '../../src/log/leaf-v2.ts';
 import { NotRedactable, type NewEvent } from '../../src/store/port.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { tempDir } from '../http/harness.ts';
@@ -61,5 +62,27 @@ t.test('a v1 event (the test hook) is refused with NotRedactable and keeps its v
   t.ok(e && e.leafHash?.equals(eventLeafHash(e)), 'the v1 leaf still verifies');
   await t.rejects(store.redactEvent({ target: 0n, paths: ['/description'], stream: 'redactions', event: event(2, {}) }), NotRedactable);
   t.equal(await store.size(), 1n);
+  await store.close();
+});
+
+t.test('a seed read back is the seed stored, checked when it is read', async (t) => {
+  const dir = tempDir();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'events.sqlite3');
+  const store = await openSqliteStore({ file });
+  await store.append('source-a', [event(1, { sourceId: 'a', name: 'A', kind: 'other' })]);
+  await store.append('source-b', [event(2, { sourceId: 'b', name: 'B', kind: 'other' })]);
+  const db = new Database(file);
+  t.teardown(() => db.close());
+  const texts = db.prepare('SELECT opening FROM events ORDER BY idx').pluck().all() as string[];
+  const read = await store.readAll();
+  t.strictSame(read.map((e) => e.opening && servedOpening(e.opening)), texts.map((x) => JSON.parse(x) as unknown), 'the served opening is the column');
+  t.ok(read.every((e) => e.leafHash?.equals(eventLeafHash(e))), 'and it gives the stored leaf');
+  // A seed of the right length that is not canonical base64 (bits past the 32 bytes set).
+  db.prepare('UPDATE events SET opening = ? WHERE idx = 1').run(JSON.stringify({ leafVersion: 2, seed: `${'A'.repeat(42)}B=` }));
+  db.prepare('UPDATE events SET opening = ? WHERE idx = 0').run(JSON.stringify({ seed: 'x', leafVersion: 2 }));
+  await t.rejects(store.readAll(), LeafV2Error, 'another form of the column is parsed and checked with the row');
+  const [bad] = await store.readAll({ from: 1n });
+  t.throws(() => bad && eventLeafHash(bad), LeafV2Error, 'a malformed seed fails where it is read');
   await store.close();
 });

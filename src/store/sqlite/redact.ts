@@ -1,17 +1,17 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { RedactionRequest } from '../port.ts';
 import { redactedEvent } from '../redaction.ts';
-import { toStoredEvent, openingText, type EventRow } from './rows.ts';
+import { openingText, prepareValues, toStoredEvent, type EventValues } from './rows.ts';
 
 /** The statements a redaction needs, prepared once by the store. */
 export interface RedactStatements {
-  byIndex: Statement<[bigint], EventRow>;
+  byIndex: Statement<[bigint], EventValues>;
   rewrite: Statement<[string, string, number]>;
 }
 
 export function prepareRedact(db: Database, columns: string): RedactStatements {
   return {
-    byIndex: db.prepare(`SELECT ${columns} FROM events WHERE idx = ?`),
+    byIndex: prepareValues(db, `SELECT ${columns} FROM events WHERE idx = ?`),
     rewrite: db.prepare('UPDATE events SET data = ?, opening = ? WHERE idx = ?'),
   };
 }
@@ -25,7 +25,7 @@ export function redactInTx(st: RedactStatements, r: RedactionRequest): void {
   const row = st.byIndex.get(r.target);
   if (row === undefined) throw new RangeError(`no event at index ${r.target}`);
   const { data, opening } = redactedEvent(toStoredEvent(row), r.paths);
-  st.rewrite.run(JSON.stringify(data), openingText(opening) ?? '', row.idx);
+  st.rewrite.run(JSON.stringify(data), openingText(opening) ?? '', row[0]);
 }
 
 /**

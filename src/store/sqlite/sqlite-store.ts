@@ -15,7 +15,7 @@ import { leafHashReader } from './leaf-hashes.ts';
 import { leafTreeOffThread } from './leaf-tree.ts';
 import { migrate } from './migrations.ts';
 import { checkpointTruncate, prepareRedact, redactInTx } from './redact.ts';
-import { COLUMNS, isUniqueEventIdViolation, openingText, toStoredEvent, unavailable, type EventRow } from './rows.ts';
+import { COLUMNS, SELECTED, isUniqueEventIdViolation, openingText, prepareValues, toStoredEvent, unavailable, type EventRow, type EventValues } from './rows.ts';
 import { LiveSignal, subscription } from './subscription.ts';
 import { RecentEvents } from './recent-events.ts';
 import { retryWhileBusy, SHORT_BUSY_TIMEOUT_MS } from './busy-retry.ts';
@@ -91,9 +91,9 @@ export class SqliteStore implements EventStore {
   readonly #streamHead: Statement<[string], Pick<EventRow, 'idx' | 'revision'>>;
   readonly #logHead: Statement<[], Pick<EventRow, 'idx' | 'recorded_at'>>;
   readonly #insert: Statement<[number, string, number, string, string, number, string, string, string, Buffer, string | null]>;
-  readonly #readForwards: Statement<[string, bigint, number], EventRow>;
-  readonly #readBackwards: Statement<[string, bigint, number], EventRow>;
-  readonly #readAll: Statement<[bigint, number], EventRow>;
+  readonly #readForwards: Statement<[string, bigint, number], EventValues>;
+  readonly #readBackwards: Statement<[string, bigint, number], EventValues>;
+  readonly #readAll: Statement<[bigint, number], EventValues>;
   readonly #readLeaves: (from: bigint, limit: number) => Buffer;
   readonly #ping: Statement<[], unknown>;
   readonly #appendTx: (requests: AppendRequest[]) => Array<AppendResult | { error: unknown }>;
@@ -120,9 +120,9 @@ export class SqliteStore implements EventStore {
     this.#logHead = db.prepare('SELECT idx, recorded_at FROM events ORDER BY idx DESC LIMIT 1');
     this.#insert = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // LIMIT -1 is SQLite's "no limit".
-    this.#readForwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
-    this.#readBackwards = db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
-    this.#readAll = db.prepare(`SELECT ${COLUMNS} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
+    this.#readForwards = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`);
+    this.#readBackwards = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`);
+    this.#readAll = prepareValues(db, `SELECT ${SELECTED} FROM events WHERE idx >= ? ORDER BY idx ASC LIMIT ?`);
     this.#readLeaves = leafHashReader(db);
     this.#ping = db.prepare('SELECT 1');
     // Group commit: every append queued since the last flush shares one IMMEDIATE transaction, so
@@ -157,7 +157,7 @@ export class SqliteStore implements EventStore {
     const statements: ImportStatements = { logHead: this.#logHead, streamHead: this.#streamHead, insert: this.#insert };
     const importTx = db.transaction((events: ImportedEvent[]) => importInTx(statements, events));
     this.#importTx = (events) => importTx.immediate(events);
-    const redactStatements = prepareRedact(db, COLUMNS);
+    const redactStatements = prepareRedact(db, SELECTED);
     const redactTx = db.transaction((r: RedactionRequest): AppendResult => {
       redactInTx(redactStatements, r);
       return this.#appendInTx({ stream: r.stream, ...checkAppend(r.stream, [r.event]) });
@@ -293,12 +293,11 @@ export class SqliteStore implements EventStore {
         index: BigInt(idx), stream: r.stream, revision: BigInt(revision), eventId: e.eventId, type: e.type,
         schemaVersion: e.schemaVersion, recordedAt, data: e.data, metadata: e.metadata, ...(opening ? { opening } : {}),
       });
-      const row: EventRow = {
-        idx, stream: r.stream, revision, event_id: e.eventId, type: e.type, schema_version: e.schemaVersion, recorded_at: recordedAt,
-        data: e.dataText, metadata: e.metadataText, leaf_hash: leafHash, opening: openingText(opening),
-      };
+      const row: EventValues = [
+        idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash.toString('hex'), openingText(opening),
+      ];
       try {
-        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, row.opening);
+        this.#insert.run(idx, r.stream, revision, e.eventId, e.type, e.schemaVersion, recordedAt, e.dataText, e.metadataText, leafHash, row[10]);
       } catch (err) {
         if (isUniqueEventIdViolation(err)) {
           throw new Error(`append to ${r.stream}: event ${e.eventId} is already stored but the batch's first event is not; a batch is replayed whole or not at all`);
