@@ -71,16 +71,11 @@ function scratch(knownAt?: string): ViewState {
   return initialViewState({ cacheLimit: 0, ...(knownAt !== undefined ? { knownAt } : {}) });
 }
 
-/** The incident's fields and its claims' map of its own; the claim states themselves are shared. */
-function copy(inc: IncidentState): IncidentState {
-  return inc.copy();
-}
-
 /** A scratch fold holding a copy of `inc` (or nothing), to apply further events to with applyOwn. */
 function foldFrom(inc: IncidentState | undefined, knownAt?: string): ViewState {
   const state = scratch(knownAt);
   if (inc !== undefined) {
-    const own = copy(inc);
+    const own = inc.copy();
     state.incidents.set(own.incidentId, own);
     state.order.push(own);
   }
@@ -119,7 +114,7 @@ export function extendCheckpoints(cp: Checkpoints, events: readonly StoredEvent[
     const inc = only(state);
     if (inc === undefined) continue; // not registered yet: nothing worth keeping
     for (const c of inc.claims.values()) cp.texts.freeze(c);
-    const kept = copy(inc);
+    const kept = inc.copy();
     cp.points.push({ count, inc: kept });
     cp.size += kept.claims.size;
   }
