@@ -62,6 +62,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     const restored = integrity.tampered || decoded === undefined ? undefined : restoreSnapshot(decoded, storedTree);
     const live = new LiveModels(store, folds, restored, leafCheck(integrity));
     if (integrity.tampered === undefined) await live.start();
+    store.releaseMemory?.();
     const snapshots = keepSnapshots(live, config.dataDir, folds, { ...(restored ? { savedAt: restored.next } : {}), canSave: () => integrity.verified });
     const reads = new Reads(store, live);
     const requestHashKey = loadOrCreateRequestHashKey(requestHashKeyFile(config.logKeyFile));
@@ -99,7 +100,10 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
         discard: () => fs.promises.rm(snapshotPath(config.dataDir), { force: true }),
       }, () => closing)
         .catch((err: unknown) => app.log.error({ err }, 'the background check of the snapshot failed'))
-        .finally(() => { if (!closing) integrity.end('snapshot'); });
+        .finally(() => {
+          store.releaseMemory?.();
+          if (!closing) integrity.end('snapshot');
+        });
     }
     return {
       ...services,

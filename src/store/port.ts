@@ -170,6 +170,11 @@ export interface EventStore {
    */
   readLeafTree?(size: bigint): Promise<MerkleLog>;
   /**
+   * Optional capability: gives back the memory a scan of the whole log left in the adapter's caches
+   * (start-up reads every event once; those pages are not read again soon). Changes nothing stored.
+   */
+  releaseMemory?(): void;
+  /**
    * Optional capability, for redaction (docs/log.md): in one transaction, replaces the target
    * event's erased strings by null and its opening by the redacted one (the stored leaf hash stays,
    * and the adapter checks that the new opening still gives it), and appends the FieldsRedacted

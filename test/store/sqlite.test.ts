@@ -7,6 +7,7 @@ import t, { type Test } from 'tap';
 import { eventLeafHash } from '../../src/log/leaf.ts';
 import { openStore, type StoreConfig } from '../../src/store/open.ts';
 import { StoreUnavailable, type NewEvent, type SubscriptionMessage } from '../../src/store/port.ts';
+import { LEAF_PAGE_SQL } from '../../src/store/sqlite/leaf-hashes.ts';
 import { latestVersion, migrations } from '../../src/store/sqlite/migrations.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { caught, storeContract } from './contract.ts';
@@ -69,6 +70,27 @@ t.test('migrations are recorded in schema_version, and re-opening applies nothin
   db.close();
   t.same(rows, migrations.map((m) => ({ version: m.version, name: m.name })));
   t.equal(latestVersion, migrations.length, 'versions are 1..n');
+});
+
+t.test('the leaf hashes are read from their covering index, also in a file made before it existed', async (t) => {
+  const dir = tempDir();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'events.sqlite3');
+  const store = await openSqliteStore({ file });
+  await store.append('s', [newEvent({ n: 1 }), newEvent({ n: 2 }), newEvent({ n: 3 })]);
+  const want = await store.readLeafHashes(0n, 3);
+  await store.close();
+  // As a file of schema version 2 would be: no index, its migration not recorded.
+  const old = new Database(file);
+  old.exec('DROP INDEX events_leaf_hashes; DELETE FROM schema_version WHERE version = 3');
+  old.close();
+  const reopened = await openSqliteStore({ file });
+  t.same(await reopened.readLeafHashes(0n, 3), want, 'the same hashes, in index order');
+  await reopened.close();
+  const db = new Database(file, { readonly: true });
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LEAF_PAGE_SQL}`).all(0n, 3) as { detail: string }[]).map((r) => r.detail).join('; ');
+  db.close();
+  t.match(plan, /COVERING INDEX events_leaf_hashes/, plan);
 });
 
 t.test('a database from newer code is refused', async (t) => {

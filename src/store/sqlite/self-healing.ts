@@ -114,6 +114,10 @@ export class SelfHealingSqliteStore implements EventStore {
     return this.reader.readLeafTree(size);
   }
 
+  releaseMemory(): void {
+    this.reader.releaseMemory();
+  }
+
   size(): Promise<bigint> {
     return this.reader.size();
   }

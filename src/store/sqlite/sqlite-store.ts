@@ -356,6 +356,11 @@ export class SqliteStore implements EventStore {
     return this.#readLeaves(from, limit);
   }
 
+  /** The page cache is bounded (cache_size) but keeps what a full scan filled it with until asked. */
+  releaseMemory(): void {
+    if (!this.#closed) this.#db.pragma('shrink_memory');
+  }
+
   /** Read on a worker thread's own read-only connection to the same file (see leaf-tree.ts). */
   readLeafTree(size: bigint): Promise<MerkleLog> {
     this.#assertOpen();
