@@ -115,8 +115,9 @@ t.test('SSE: with 1,000 subscribers every write is acknowledged and every subscr
   t.ok(await until(() => subs.every((s) => s.ids.length >= total) && counted.ids.length >= total, 60_000), 'every subscriber got every change');
   t.equal(subs.filter((s) => JSON.stringify(s.ids) !== JSON.stringify(want)).length, 0, 'each in log order, no gap, no repeat');
   t.same(counted.ids, want, 'the raw-socket subscriber too');
-  // The 40 claims were sent at once: they reach each subscriber in far fewer buffers than writes.
-  t.ok(counted.chunks() < writes, `${counted.chunks()} buffers carried ${writes} writes`);
+  // The 40 claims were sent at once: they reach each subscriber in far fewer buffers than writes
+  // (the history this client caught up on counts as one more).
+  t.ok(counted.chunks() <= writes / 2, `${counted.chunks()} buffers carried ${writes} writes`);
 });
 
 t.test('SSE: a stalled client is dropped and its socket closed', async (t) => {
