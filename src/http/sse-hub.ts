@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LiveModels } from '../app/live-models.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
+import { broadcastWindow, BROADCAST_FLOOR_MS } from './broadcast-window.ts';
 import { changeItem } from './change-item.ts';
 
 export interface SseHubOptions {
@@ -26,16 +27,13 @@ interface Subscriber {
 }
 
 const HISTORY_PAGE = 500;
-/**
- * Changes are gathered this long before one broadcast: under a stream of writes, a broadcast per
- * write would cost a socket write per subscriber per write; this bounds it to 50 rounds a second.
- */
-const BROADCAST_MS = 20;
 
 /**
  * The change feed's fan-out: each change is serialised once into an SSE frame, the frames of one
- * broadcast window (20 ms) are joined into one buffer, and that same buffer is written to every
- * live subscriber, so a write costs one serialisation plus one socket write per subscriber. A
+ * broadcast window are joined into one buffer, and that same buffer is written to every live
+ * subscriber. The window is 20 ms, or ten times what the last broadcast took when that is longer
+ * (up to 250 ms; broadcast-window.ts), so that socket writes per second stay bounded as
+ * subscribers and writes grow, instead of growing with their product. A
  * client that starts behind reads its history from the store on its own, then joins the live set
  * exactly at the first change not yet broadcast. A client that does not drain is destroyed, not
  * ended: an ended response would keep its socket and buffers until the client read them.
@@ -47,6 +45,7 @@ export class SseHub {
   /** Every change before this index has been broadcast (or predates the hub). */
   #broadcastNext: bigint;
   #scheduled = false;
+  #window = BROADCAST_FLOOR_MS;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #unsubscribe: () => void;
   readonly #maxBuffered: number;
@@ -134,7 +133,7 @@ export class SseHub {
     this.#pending.push({ index: e.index, frame: frame(e) });
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setTimeout(() => this.#broadcast(), BROADCAST_MS);
+    setTimeout(() => this.#broadcast(), this.#window);
   }
 
   #broadcast(): void {
@@ -146,6 +145,7 @@ export class SseHub {
     const first = pending[0]!.index;
     const chunk = Buffer.from(pending.map((p) => p.frame).join(''));
     this.#broadcastNext = last.index + 1n;
+    const started = performance.now();
     for (const s of this.#subs) {
       if (!s.live) continue;
       // A client that asked to start beyond the log's end gets only what it asked for.
@@ -157,6 +157,7 @@ export class SseHub {
       }
       if (s.from < this.#broadcastNext) s.from = this.#broadcastNext;
     }
+    this.#window = broadcastWindow(performance.now() - started);
   }
 
   #write(s: Subscriber, chunk: Buffer): void {

@@ -52,6 +52,47 @@ function subscribe(port: number): Subscriber {
   return sub;
 }
 
+/**
+ * A subscriber on a raw socket that decodes the chunked body itself: the hub writes one buffer per
+ * broadcast, and each write is one HTTP chunk, so the chunks carrying changes count the broadcasts
+ * this client was sent.
+ */
+function chunkCounter(port: number): { ids: number[]; chunks: () => number; socket: net.Socket; ready: Promise<void> } {
+  const ids: number[] = [];
+  let chunks = 0;
+  let raw = Buffer.alloc(0);
+  let inBody = false;
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  const ready = new Promise<void>((resolve) => {
+    socket.once('connect', () => {
+      socket.write('GET /changes/stream HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+    });
+    socket.on('data', (data: Buffer) => {
+      raw = Buffer.concat([raw, data]);
+      if (!inBody) {
+        const end = raw.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        inBody = true;
+        raw = raw.subarray(end + 4);
+        resolve();
+      }
+      for (;;) {
+        const eol = raw.indexOf('\r\n');
+        if (eol < 0) return;
+        const size = parseInt(raw.subarray(0, eol).toString('latin1'), 16);
+        if (raw.length < eol + 2 + size + 2) return;
+        const body = raw.subarray(eol + 2, eol + 2 + size).toString('utf8');
+        raw = raw.subarray(eol + 2 + size + 2);
+        const found = [...body.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+        if (found.length > 0) chunks++;
+        ids.push(...found);
+      }
+    });
+  });
+  return { ids, chunks: () => chunks, socket, ready };
+}
+
 const until = async (cond: () => boolean, ms: number): Promise<boolean> => {
   const end = Date.now() + ms;
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
@@ -62,16 +103,21 @@ t.test('SSE: with 1,000 subscribers every write is acknowledged and every subscr
   const { port } = await listening(t, { heartbeatMs: 60_000, slowClientMs: 30_000 });
   t.equal(await post(port, '/sources', fixtures.source('src')), 201);
   t.equal(await post(port, '/incidents', fixtures.incident('fan')), 201);
-  const subs = Array.from({ length: 1000 }, () => subscribe(port));
-  t.teardown(() => { for (const s of subs) s.req.destroy(); });
-  await Promise.all(subs.map((s) => s.ready));
+  const subs = Array.from({ length: 999 }, () => subscribe(port));
+  const counted = chunkCounter(port);
+  t.teardown(() => { for (const s of subs) s.req.destroy(); counted.socket.destroy(); });
+  await Promise.all([...subs.map((s) => s.ready), counted.ready]);
   const writes = 40;
   const statuses = await Promise.all(Array.from({ length: writes }, (_, i) => post(port, '/incidents/fan/claims', fixtures.deaths(`c-${i}`, 'src', { kind: 'exact', value: i }))));
   t.same(statuses, Array(writes).fill(201), 'every write acknowledged with 201');
   const total = writes + 2;
   const want = Array.from({ length: total }, (_, i) => i);
-  t.ok(await until(() => subs.every((s) => s.ids.length >= total), 60_000), 'every subscriber got every change');
+  t.ok(await until(() => subs.every((s) => s.ids.length >= total) && counted.ids.length >= total, 60_000), 'every subscriber got every change');
   t.equal(subs.filter((s) => JSON.stringify(s.ids) !== JSON.stringify(want)).length, 0, 'each in log order, no gap, no repeat');
+  t.same(counted.ids, want, 'the raw-socket subscriber too');
+  // The 40 claims were sent at once: they reach each subscriber in far fewer buffers than writes
+  // (the history this client caught up on counts as one more).
+  t.ok(counted.chunks() <= writes / 2, `${counted.chunks()} buffers carried ${writes} writes`);
 });
 
 t.test('SSE: a stalled client is dropped and its socket closed', async (t) => {
