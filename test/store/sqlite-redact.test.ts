@@ -45,7 +45,7 @@ t.test('append gives each event a seed and a v2 leaf; redactEvent erases in plac
   await store.close();
   t.notOk(fs.readFileSync(file).includes(Buffer.from('secret words')), 'the database file no longer holds the value');
   const raw = new Database(file, { readonly: true });
-  t.equal((raw.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number }).v, 2, 'migration 2 applied');
+  t.ok((raw.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number }).v >= 2, 'migration 2 applied');
   raw.close();
 });
 
