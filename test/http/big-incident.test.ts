@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import t from 'tap';
 import { incidentStream } from '../../src/domain/events.ts';
 import type { NewEvent } from '../../src/store/port.ts';
@@ -33,11 +34,24 @@ t.test('history by claimId, asOf, atRevision, knownAt and /history of a 20,000-c
   }
   await rt.live.waitFor(revision + 1n);
   const all = await rt.store.readStream(incidentStream('big'));
-  const get = async (path: string): Promise<unknown> => {
-    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-    t.equal(res.status, 200, path);
-    return res.json();
-  };
+  // A connection per read: the full folds this test computes between reads run on the server's event
+  // loop too, and on a loaded machine they outlast its keep-alive timeout, whose timer then closes a
+  // kept-alive socket right after fetch has written the next request on it (ECONNRESET).
+  const get = (path: string): Promise<unknown> => new Promise((resolve, reject) => {
+    http.get(`${base}${path}`, { agent: false, headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        t.equal(res.statusCode, 200, path);
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch (err) {
+          reject(err);
+        }
+      });
+      res.on('error', reject);
+    }).on('error', reject);
+  });
   const q = (o: Record<string, string>) => new URLSearchParams(o).toString();
   const asOf = cuts[4]!;
   const atRevision = 12_345n;
