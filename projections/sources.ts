@@ -134,21 +134,20 @@ interface PackedTallies {
 }
 
 function packTallies(claims: Map<string, IncidentTallies>): PackedTallies {
-  const incidents = [...claims.keys()];
-  const counts = new Uint32Array(incidents.length);
+  const incidents: string[] = [];
+  const counts = new Uint32Array(claims.size);
   const ids: string[] = [];
   const sources: string[] = [];
   const packed: number[] = [];
-  incidents.forEach((id, i) => {
-    const t = claims.get(id)!;
-    counts[i] = t.ids.length;
+  for (const [incidentId, t] of claims) {
+    counts[incidents.push(incidentId) - 1] = t.ids.length;
     // Not push(...): an incident's claims may outnumber the arguments a call can take.
     for (let k = 0; k < t.ids.length; k++) {
       ids.push(t.ids[k]!);
       sources.push(t.sources[k]!);
       packed.push(t.packed[k]!);
     }
-  });
+  }
   return { incidents, counts, ids: JSON.stringify(ids), sources: JSON.stringify(sources), packed: Float64Array.from(packed) };
 }
 
