@@ -12,6 +12,7 @@ import type { CheckpointArchive } from '../log/checkpoint-archive.ts';
 import { eventLeafHash } from '../log/leaf.ts';
 import { isHashedHere } from '../store/hashed-here.ts';
 import { MerkleLog } from '../log/merkle.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { gatherLeafHashes } from '../store/leaf-pages.ts';
 import { readLog } from '../store/read-log.ts';
 import type { EventStore, StoredEvent } from '../store/port.ts';
@@ -25,8 +26,6 @@ const PAGE = 1000;
  * 100 µs, so a page of events between yields was 100 ms during which no request was answered.
  */
 const SLICE_MS = 8;
-/** Lets the HTTP server answer between two slices of a background check. */
-const yieldToServer = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The tree of the first `size` stored leaf hashes: built off the main thread where the store can
@@ -133,7 +132,8 @@ export async function checkSparedEvents(
     for (const f of folds) states.set(f.name, f.apply(states.get(f.name), e));
     n++;
     if (performance.now() - sliceStart >= SLICE_MS) {
-      await yieldToServer();
+      // Lets the HTTP server answer between two slices.
+      await nextTurn();
       if (stopped()) return;
       sliceStart = performance.now();
     }
