@@ -99,7 +99,7 @@ export class Reads {
     if (isPlain(at)) return getIncident(this.view, incidentId);
     return this.index.answer(incidentId, `view ${answerKey(at)}`, async (): Promise<ViewText | undefined> => {
       const s = await this.incidentAt(incidentId, at);
-      return s && { revision: s.inc.revision, text: Buffer.from(await inSteps(viewTextSteps(s.inc, s.texts))) };
+      return s && { revision: s.inc.revision, text: await inSteps(viewTextSteps(s.inc, s.texts)) };
     }, (v) => v?.text.length ?? 0);
   }
 

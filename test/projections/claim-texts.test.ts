@@ -37,7 +37,7 @@ t.test('views made from kept claim texts equal the full fold, at points before a
   const textAt = (end: number, knownAt?: string): string => {
     const inc = stateAt(cp, events, end, knownAt, (id) => byClaim.get(id) ?? []);
     if (inc === undefined) throw new Error('no state');
-    return runSteps(viewTextSteps(inc, cp.texts));
+    return runSteps(viewTextSteps(inc, cp.texts)).toString();
   };
   const full = (end: number, knownAt?: string): string => JSON.stringify(buildIncidentView(events.slice(0, end), knownAt !== undefined ? { knownAt } : {}));
 
@@ -82,6 +82,6 @@ t.test('claim texts are kept up to their byte budget, and views stay whole past 
   extendCheckpoints(cp, events);
   const inc = stateAt(cp, events, events.length, undefined, () => []);
   if (inc === undefined) throw new Error('no state');
-  t.equal(runSteps(viewTextSteps(inc, cp.texts)), JSON.stringify(buildIncidentView(events)));
+  t.equal(runSteps(viewTextSteps(inc, cp.texts)).toString(), JSON.stringify(buildIncidentView(events)));
   t.ok(cp.texts.bytes > 0 && cp.texts.bytes <= 20_000, `kept ${cp.texts.bytes} bytes`);
 });
